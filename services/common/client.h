@@ -1,0 +1,33 @@
+// Client helpers: channels with the project's message limits, and call contexts
+// that always carry a deadline (gRPC's advice: "Always set a deadline on
+// RPCs"). Used by the CLI and by services that call other services.
+#ifndef CONVENE_SERVICES_COMMON_CLIENT_H_
+#define CONVENE_SERVICES_COMMON_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace convene {
+
+// Largest request or response the services and the CLI exchange (a 50,000-row
+// import fits).
+inline constexpr int kMaxMessageBytes = 64 * 1024 * 1024;
+
+// Calls between services default to this deadline.
+inline constexpr absl::Duration kDefaultCallTimeout = absl::Seconds(10);
+
+// An insecure channel to HOST:PORT that accepts messages up to
+// kMaxMessageBytes.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+
+// A fresh context whose deadline is `timeout` from now.
+std::unique_ptr<grpc::ClientContext> NewCallContext(
+    absl::Duration timeout = kDefaultCallTimeout);
+
+}  // namespace convene
+
+#endif  // CONVENE_SERVICES_COMMON_CLIENT_H_

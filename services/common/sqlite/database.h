@@ -1,0 +1,169 @@
+// A small RAII layer over SQLite, in the manner of Chromium's //sql: a Database
+// owns one connection, a Statement is a prepared statement borrowed from the
+// connection's cache and reset when it goes out of scope, and a Transaction
+// rolls back in its destructor unless committed.
+//
+// Durability: every connection runs in WAL mode with synchronous=FULL, so a
+// committed transaction is on disk before Commit() returns; that is what lets a
+// service acknowledge a write.
+//
+// Thread safety: a Database and its statements are NOT safe for concurrent use.
+// The owner (a service's store) serialises access, normally with one mutex held
+// for the length of a transaction.
+//
+// Errors: SQLITE_BUSY/LOCKED, I/O errors, a full disk and a read-only file
+// become UNAVAILABLE (the call may be retried once the cause is fixed);
+// constraint violations become ALREADY_EXISTS; anything else is INTERNAL.
+// Messages start with "storage:" and carry SQLite's own text.
+#ifndef CONVENE_SERVICES_COMMON_SQLITE_DATABASE_H_
+#define CONVENE_SERVICES_COMMON_SQLITE_DATABASE_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace convene::sqlite {
+
+class Database {
+ public:
+  struct Options {
+    // File path; created if missing (its directory must exist). ":memory:" for
+    // a private in-memory db.
+    std::string path;
+    int busy_timeout_ms = 5000;
+  };
+
+  // Opens (or creates) the database and applies the connection settings above.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const Options& options);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more SQL statements that take no parameters and return no rows.
+  absl::Status Execute(absl::string_view sql);
+
+  // Brings the schema up to date. migrations[i] takes PRAGMA user_version from
+  // i to i+1; those not yet applied run in order, each in its own transaction
+  // together with the version bump. A database whose version is newer than the
+  // list is refused (FAILED_PRECONDITION): an older binary must not write it.
+  absl::Status Migrate(const std::vector<absl::string_view>& migrations);
+
+  // PRAGMA user_version.
+  absl::StatusOr<int> SchemaVersion();
+
+  // PRAGMA integrity_check: OK when SQLite answers "ok", DATA_LOSS with its
+  // report otherwise.
+  absl::Status CheckIntegrity();
+
+  sqlite3* handle() { return db_; }
+
+  // Converts a SQLite result code into a status using this connection's error
+  // message.
+  absl::Status Error(int rc, absl::string_view what);
+
+ private:
+  friend class Statement;
+  explicit Database(sqlite3* db) : db_(db) {}
+  // Prepared statements keyed by their SQL text, prepared once and reused.
+  absl::StatusOr<sqlite3_stmt*> CachedStatement(const char* sql);
+
+  sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+};
+
+// A prepared statement from the database's cache. Bind parameters (1-based, as
+// in SQLite), Step through rows, read columns (0-based). The statement is reset
+// and its bindings cleared on destruction.
+//
+//   Statement stmt(db, kSelectParticipantSql);
+//   stmt.BindText(1, id);
+//   CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+class Statement {
+ public:
+  Statement(Database& db, const char* sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Not OK when preparing failed; every later call then returns this status.
+  const absl::Status& status() const { return status_; }
+
+  Statement& BindText(int index, absl::string_view value);
+  Statement& BindBlob(int index, absl::string_view value);
+  Statement& BindInt64(int index, int64_t value);
+  Statement& BindNull(int index);
+  // Binds NULL when `value` is empty.
+  Statement& BindOptionalText(int index, absl::string_view value);
+
+  // Advances to the next row: true when a row is available, false when done.
+  absl::StatusOr<bool> Step();
+  // Steps until done; for statements that return no rows.
+  absl::Status Run();
+  // Makes the statement ready to run again with new bindings.
+  void Reset();
+
+  std::string ColumnText(int index) const;
+  std::string ColumnBlob(int index) const;
+  int64_t ColumnInt64(int index) const;
+  bool ColumnIsNull(int index) const;
+
+  // Rows changed by the last INSERT/UPDATE/DELETE on this connection.
+  int Changes() const;
+
+ private:
+  Database& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  absl::Status status_;
+};
+
+// BEGIN IMMEDIATE on construction (so the write lock is taken up front and a
+// transaction never fails half way on lock upgrade); ROLLBACK on destruction
+// unless Commit() succeeded.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // Not OK when BEGIN failed.
+  const absl::Status& status() const { return status_; }
+  absl::Status Commit();
+
+ private:
+  Database& db_;
+  absl::Status status_;
+  bool open_ = false;
+};
+
+// Idempotent requests. A writing RPC that carries a client request id stores
+// its serialized response under (method, request_id) in the same transaction as
+// its writes; a retry finds it and returns it. Add kRequestLogSchema to a
+// service's migrations to use these.
+inline constexpr char kRequestLogSchema[] =
+    "CREATE TABLE request_log ("
+    "  method TEXT NOT NULL,"
+    "  request_id TEXT NOT NULL,"
+    "  response BLOB NOT NULL,"
+    "  PRIMARY KEY (method, request_id)"
+    ") WITHOUT ROWID;";
+
+// The stored response of an earlier call, or nullopt.
+absl::StatusOr<std::optional<std::string>> FindLoggedResponse(
+    Database& db, absl::string_view method, absl::string_view request_id);
+absl::Status LogResponse(Database& db, absl::string_view method,
+                         absl::string_view request_id,
+                         absl::string_view response);
+
+}  // namespace convene::sqlite
+
+#endif  // CONVENE_SERVICES_COMMON_SQLITE_DATABASE_H_

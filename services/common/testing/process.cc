@@ -1,0 +1,186 @@
+#include "services/common/testing/process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "services/common/client.h"
+
+namespace convene::testing {
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string MakeTempDir(const std::string& name) {
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::filesystem::path root =
+      base ? base : std::filesystem::temp_directory_path();
+  std::string pattern = (root / ("convene-" + name + "-XXXXXX")).string();
+  char* made = mkdtemp(pattern.data());
+  return made ? std::string(made) : std::string();
+}
+
+std::string BinaryPath(const std::string& name) {
+  const char* dir = std::getenv("CONVENE_BIN_DIR");
+  return absl::StrCat(dir ? dir : ".", "/", name);
+}
+
+absl::Status WaitUntilServing(const std::string& address,
+                              absl::Duration timeout) {
+  auto channel = MakeChannel(address);
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  const absl::Time give_up = absl::Now() + timeout;
+  std::string last = "no answer";
+  while (absl::Now() < give_up) {
+    auto context = NewCallContext(absl::Milliseconds(500));
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status status = stub->Check(context.get(), request, &response);
+    if (status.ok() &&
+        response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+      return absl::OkStatus();
+    }
+    last = status.ok() ? "not serving" : status.error_message();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat(address, " did not become healthy: ", last));
+}
+
+namespace {
+
+std::string ReadAll(int fd) {
+  std::string out;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof(buffer))) > 0) out.append(buffer, n);
+  return out;
+}
+
+std::vector<char*> CStrings(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace
+
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env,
+                         const std::string& input) {
+  // Files rather than pipes, so a chatty child never blocks on a full pipe.
+  std::string dir = MakeTempDir("cmd");
+  std::string in_path = dir + "/in", out_path = dir + "/out",
+              err_path = dir + "/err";
+  std::ofstream(in_path) << input;
+  pid_t pid = fork();
+  if (pid == 0) {
+    int in = open(in_path.c_str(), O_RDONLY);
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    for (const std::string& e : env) putenv(strdup(e.c_str()));
+    std::vector<std::string> args = argv;
+    std::vector<char*> c_args = CStrings(args);
+    execv(c_args[0], c_args.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CommandResult result;
+  result.exit_code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  int out = open(out_path.c_str(), O_RDONLY);
+  int err = open(err_path.c_str(), O_RDONLY);
+  result.out = ReadAll(out);
+  result.err = ReadAll(err);
+  close(out);
+  close(err);
+  std::filesystem::remove_all(dir);
+  return result;
+}
+
+absl::StatusOr<ServiceProcess> ServiceProcess::Start(
+    const std::string& binary, const std::string& data_dir,
+    std::vector<std::string> extra_flags, int port) {
+  ServiceProcess process;
+  process.port_ = port ? port : FreePort();
+  process.address_ = absl::StrCat("127.0.0.1:", process.port_);
+  std::vector<std::string> args = {BinaryPath(binary),
+                                   "--listen=" + process.address_,
+                                   "--data_dir=" + data_dir};
+  for (auto& flag : extra_flags) args.push_back(flag);
+  std::filesystem::create_directories(data_dir);
+  std::string log = absl::StrCat(data_dir, "/", binary, ".log");
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> c_args = CStrings(args);
+    execv(c_args[0], c_args.data());
+    _exit(127);
+  }
+  process.pid_ = pid;
+  absl::Status serving = WaitUntilServing(process.address_, absl::Seconds(20));
+  if (!serving.ok()) {
+    std::ifstream in(log);
+    std::stringstream text;
+    text << in.rdbuf();
+    return absl::Status(
+        serving.code(),
+        absl::StrCat(serving.message(), "; its log says: ", text.str()));
+  }
+  return process;
+}
+
+ServiceProcess::ServiceProcess(ServiceProcess&& other) noexcept {
+  *this = std::move(other);
+}
+
+ServiceProcess& ServiceProcess::operator=(ServiceProcess&& other) noexcept {
+  std::swap(pid_, other.pid_);
+  std::swap(port_, other.port_);
+  std::swap(address_, other.address_);
+  return *this;
+}
+
+ServiceProcess::~ServiceProcess() {
+  if (pid_ > 0) Stop(SIGKILL);
+}
+
+int ServiceProcess::Stop(int signal) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+}  // namespace convene::testing

@@ -16,6 +16,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/unary.h"
 
 ABSL_FLAG(std::string, listen, "",
           "HOST:PORT to listen on (each service has its own default port)");
@@ -102,10 +103,14 @@ int ServeUntilSignalled(const std::vector<grpc::Service*>& services) {
     LogLine(absl::StrCat("signal ", signal,
                          ": not serving; draining calls for up to ", drain,
                          " s"));
+    // Health first, so load balancers stop sending; then refuse new calls, let those in flight
+    // finish, and close. (grpc::Server::Shutdown alone would also wait out the whole deadline for
+    // clients that merely keep an idle connection open.)
     server->GetHealthCheckService()->SetServingStatus(false);
-    server->Shutdown(
-        std::chrono::system_clock::now() +
-        std::chrono::microseconds(static_cast<int64_t>(drain * 1e6)));
+    ServerCalls().Close();
+    const bool idle = ServerCalls().WaitIdle(absl::Now() + absl::Microseconds(drain * 1e6));
+    if (!idle) LogLine("drain deadline passed; cancelling the calls still in flight");
+    server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(100));
   });
   server->Wait();
   shutdown.join();

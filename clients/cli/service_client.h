@@ -1,0 +1,52 @@
+// Reaching a Convene service from the command line: where each service
+// listens (CONVENE_<SERVICE>_ADDR, else its default loopback port), and calls
+// that carry the --timeout deadline and turn gRPC failures into one sentence.
+#ifndef CONVENE_CLIENTS_CLI_SERVICE_CLIENT_H_
+#define CONVENE_CLIENTS_CLI_SERVICE_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace convene::cli {
+
+struct ServiceInfo {
+  std::string name;  // "registration"
+  int default_port;  // 50051
+};
+
+// Every Convene service, in the order `convene status` lists them.
+const std::vector<ServiceInfo>& Services();
+
+// "registration" -> $CONVENE_REGISTRATION_ADDR, else "127.0.0.1:50051".
+std::string ServiceAddress(absl::string_view service);
+
+class ServiceClient {
+ public:
+  ServiceClient(absl::string_view service, absl::Duration timeout);
+
+  const std::string& address() const { return address_; }
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+
+  // Runs one RPC with a fresh context carrying the deadline. A service error
+  // keeps its message (the service names the field at fault); an unreachable
+  // or silent service becomes "cannot reach the <service> service at ...".
+  absl::Status Call(absl::FunctionRef<grpc::Status(grpc::ClientContext*)> rpc);
+
+ private:
+  std::string service_;
+  std::string address_;
+  absl::Duration timeout_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+}  // namespace convene::cli
+
+#endif  // CONVENE_CLIENTS_CLI_SERVICE_CLIENT_H_

@@ -1,0 +1,330 @@
+// The registration service as operators run it: the real convene-registration binary on a loopback
+// port with its SQLite file in a temporary folder, called through gRPC, killed and restarted.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <barrier>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "convene/registration/v1/registration_service.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "services/common/client.h"
+#include "services/common/sqlite/database.h"
+#include "services/common/testing/process.h"
+#include "services/common/testing/status_matchers.h"
+
+namespace convene {
+namespace {
+
+namespace v1 = ::convene::registration::v1;
+using ::convene::testing::GrpcStatusIs;
+using ::convene::testing::ServiceProcess;
+using ::testing::HasSubstr;
+
+class RegistrationServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_dir_ = testing::MakeTempDir("registration");
+    Start();
+  }
+
+  void Start(int port = 0) {
+    auto process = ServiceProcess::Start("convene-registration", data_dir_, {}, port);
+    ASSERT_TRUE(process.ok()) << process.status();
+    server_.emplace(std::move(process).value());
+    stub_ = v1::RegistrationService::NewStub(MakeChannel(server_->address()));
+  }
+
+  // Kills the server with `signal` and starts it again on the same port and data.
+  void Restart(int signal) {
+    const int port = server_->port();
+    server_->Stop(signal);
+    server_.reset();
+    Start(port);
+  }
+
+  std::string CreateEvent(int capacity) {
+    v1::CreateEventRequest request;
+    v1::Event* event = request.mutable_event();
+    event->set_title("Regional dialogue on corruption and human rights");
+    event->set_time_zone("Asia/Kuala_Lumpur");
+    event->set_start_date("2024-10-01");
+    event->set_end_date("2024-10-02");
+    event->set_country("Malaysia");
+    event->set_capacity(capacity);
+    v1::CreateEventResponse response;
+    auto context = NewCallContext();
+    grpc::Status status = stub_->CreateEvent(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.event().id();
+  }
+
+  static v1::AddParticipantRequest AddRequest(const std::string& event_id, int n) {
+    v1::AddParticipantRequest request;
+    v1::Participant* p = request.mutable_participant();
+    p->set_event_id(event_id);
+    p->set_name(absl::StrCat("Participant ", n));
+    p->set_email(absl::StrCat("p", n, "@example.org"));
+    p->set_country(n % 2 ? "Viet Nam" : "TH");
+    p->set_sector(v1::SECTOR_CIVIL_SOCIETY);
+    return request;
+  }
+
+  std::vector<v1::Participant> ListAll(const std::string& event_id) {
+    std::vector<v1::Participant> all;
+    v1::ListParticipantsRequest request;
+    request.set_event_id(event_id);
+    request.set_page_size(7);
+    do {
+      v1::ListParticipantsResponse response;
+      auto context = NewCallContext();
+      grpc::Status status = stub_->ListParticipants(context.get(), request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      for (const auto& p : response.participants()) all.push_back(p);
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
+    return all;
+  }
+
+  std::string data_dir_;
+  std::optional<ServiceProcess> server_;
+  std::unique_ptr<v1::RegistrationService::Stub> stub_;
+};
+
+TEST_F(RegistrationServerTest, ServesHealth) {
+  auto health = grpc::health::v1::Health::NewStub(MakeChannel(server_->address()));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  auto context = NewCallContext();
+  ASSERT_TRUE(health->Check(context.get(), request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(RegistrationServerTest, SixtyFourConcurrentAddsToThirtySeats) {
+  const std::string event_id = CreateEvent(30);
+  constexpr int kClients = 64;
+  std::barrier start(kClients);
+  std::vector<v1::Participant> added(kClients);
+  std::vector<grpc::Status> statuses(kClients);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      // Each client has its own channel, as 64 separate organisers' laptops would.
+      auto stub = v1::RegistrationService::NewStub(MakeChannel(server_->address()));
+      v1::AddParticipantResponse response;
+      auto context = NewCallContext();
+      start.arrive_and_wait();
+      statuses[i] = stub->AddParticipant(context.get(), AddRequest(event_id, i), &response);
+      added[i] = response.participant();
+    });
+  }
+  for (auto& t : clients) t.join();
+  int confirmed = 0, waitlisted = 0;
+  std::set<int64_t> arrivals;
+  for (int i = 0; i < kClients; ++i) {
+    ASSERT_TRUE(statuses[i].ok()) << statuses[i].error_message();
+    arrivals.insert(added[i].arrival());
+    if (added[i].status() == v1::PARTICIPANT_STATUS_CONFIRMED) {
+      ++confirmed;
+      // Seats go strictly first come, first served.
+      EXPECT_LE(added[i].arrival(), 30);
+    } else {
+      EXPECT_EQ(added[i].status(), v1::PARTICIPANT_STATUS_WAITLISTED);
+      ++waitlisted;
+      EXPECT_GT(added[i].arrival(), 30);
+    }
+  }
+  EXPECT_EQ(confirmed, 30);
+  EXPECT_EQ(waitlisted, 34);
+  EXPECT_EQ(arrivals.size(), 64u);
+  EXPECT_EQ(*arrivals.begin(), 1);
+  EXPECT_EQ(*arrivals.rbegin(), 64);
+
+  // What the service stored agrees with what it answered.
+  v1::GetParticipationSummaryRequest summary_request;
+  summary_request.set_event_id(event_id);
+  v1::GetParticipationSummaryResponse summary;
+  auto context = NewCallContext();
+  ASSERT_TRUE(stub_->GetParticipationSummary(context.get(), summary_request, &summary).ok());
+  EXPECT_EQ(summary.confirmed_count(), 30);
+  EXPECT_EQ(summary.waitlisted_count(), 34);
+}
+
+TEST_F(RegistrationServerTest, AcknowledgedAddsSurviveSigkill) {
+  const std::string event_id = CreateEvent(0);
+  for (int round = 0; round < 3; ++round) {
+    std::mutex mu;
+    std::set<std::string> acknowledged;
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 4; ++w) {
+      writers.emplace_back([&, w] {
+        auto stub = v1::RegistrationService::NewStub(MakeChannel(server_->address()));
+        for (int n = 0; !stop; ++n) {
+          v1::AddParticipantResponse response;
+          auto context = NewCallContext(absl::Seconds(2));
+          auto request = AddRequest(event_id, round * 1000000 + w * 100000 + n);
+          if (stub->AddParticipant(context.get(), request, &response).ok()) {
+            std::lock_guard<std::mutex> lock(mu);
+            acknowledged.insert(response.participant().id());
+          } else {
+            return;  // the server is gone
+          }
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    Restart(SIGKILL);  // mid-write
+    stop = true;
+    for (auto& t : writers) t.join();
+    ASSERT_FALSE(acknowledged.empty());
+    std::set<std::string> stored;
+    for (const auto& p : ListAll(event_id)) stored.insert(p.id());
+    for (const std::string& id : acknowledged) {
+      EXPECT_TRUE(stored.count(id)) << "acknowledged " << id << " was lost in round " << round;
+    }
+  }
+  server_->Stop(SIGTERM);
+  auto db = sqlite::Database::Open({.path = data_dir_ + "/registration.db"});
+  ASSERT_TRUE(db.ok());
+  EXPECT_TRUE((*db)->CheckIntegrity().ok());
+}
+
+TEST_F(RegistrationServerTest, RetriedAddAfterRestartCreatesNothingTwice) {
+  const std::string event_id = CreateEvent(0);
+  auto request = AddRequest(event_id, 1);
+  request.set_request_id("req-add-1");
+  v1::AddParticipantResponse first;
+  {
+    auto context = NewCallContext();
+    ASSERT_TRUE(stub_->AddParticipant(context.get(), request, &first).ok());
+  }
+  Restart(SIGKILL);
+  v1::AddParticipantResponse second;
+  auto context = NewCallContext();
+  ASSERT_TRUE(stub_->AddParticipant(context.get(), request, &second).ok());
+  EXPECT_EQ(first.participant().id(), second.participant().id());
+  EXPECT_EQ(ListAll(event_id).size(), 1u);
+}
+
+TEST_F(RegistrationServerTest, BadInputNamesTheFieldAndUnknownIdsAreNotFound) {
+  const std::string event_id = CreateEvent(10);
+  {
+    auto request = AddRequest(event_id, 1);
+    request.mutable_participant()->set_email("not-an-email");
+    v1::AddParticipantResponse response;
+    auto context = NewCallContext();
+    EXPECT_THAT(stub_->AddParticipant(context.get(), request, &response),
+                GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("email")));
+  }
+  {
+    auto request = AddRequest(event_id, 2);
+    request.mutable_participant()->set_country("Atlantis");
+    v1::AddParticipantResponse response;
+    auto context = NewCallContext();
+    EXPECT_THAT(stub_->AddParticipant(context.get(), request, &response),
+                GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("country")));
+  }
+  {
+    v1::CreateEventRequest request;
+    request.mutable_event()->set_title("Webinar");
+    request.mutable_event()->set_time_zone("Asia/Almaty");
+    request.mutable_event()->set_start_date("2020-06-26");
+    request.mutable_event()->set_end_date("2020-06-25");
+    v1::CreateEventResponse response;
+    auto context = NewCallContext();
+    EXPECT_THAT(stub_->CreateEvent(context.get(), request, &response),
+                GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("end_date")));
+  }
+  {
+    v1::GetParticipantRequest request;
+    request.set_participant_id("par_000000000000");
+    v1::GetParticipantResponse response;
+    auto context = NewCallContext();
+    EXPECT_THAT(stub_->GetParticipant(context.get(), request, &response),
+                GrpcStatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("par_000000000000")));
+  }
+  {
+    auto request = AddRequest("evt_000000000000", 3);
+    v1::AddParticipantResponse response;
+    auto context = NewCallContext();
+    EXPECT_THAT(stub_->AddParticipant(context.get(), request, &response),
+                GrpcStatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("evt_000000000000")));
+  }
+  {
+    auto request = AddRequest(event_id, 4);
+    v1::AddParticipantResponse response;
+    auto context = NewCallContext();
+    ASSERT_TRUE(stub_->AddParticipant(context.get(), request, &response).ok());
+    request.mutable_participant()->set_email("P4@EXAMPLE.ORG");
+    auto again = NewCallContext();
+    EXPECT_THAT(stub_->AddParticipant(again.get(), request, &response),
+                GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS, HasSubstr("Participant 4")));
+  }
+}
+
+TEST_F(RegistrationServerTest, FiveThousandRowImport) {
+  const std::string event_id = CreateEvent(4000);
+  v1::ImportParticipantsRequest request;
+  request.set_event_id(event_id);
+  for (const char* column : {"name", "email", "country", "organization", "sector", "gender",
+                             "role", "region"}) {
+    request.add_header(column);
+  }
+  const char* countries[] = {"Viet Nam", "Lao PDR", "Timor-Leste", "MY", "Indonesia",
+                             "Thailand", "Philippines", "Cambodia"};
+  for (int i = 0; i < 5000; ++i) {
+    v1::ImportRow* row = request.add_rows();
+    row->set_line(i + 2);
+    for (std::string cell :
+         {absl::StrCat("Nguyễn Thị Hoa ", i), absl::StrCat("hoa", i, "@example.org"),
+          std::string(countries[i % 8]), std::string("Towards Transparency"),
+          std::string(i % 3 ? "civil society" : "government"), std::string(i % 2 ? "F" : "M"),
+          std::string("participant"), std::string("ASEAN")}) {
+      row->add_cells(cell);
+    }
+  }
+  request.set_request_id("import-5000");
+  v1::ImportParticipantsResponse response;
+  const absl::Time start = absl::Now();
+  auto context = NewCallContext();
+  grpc::Status status = stub_->ImportParticipants(context.get(), request, &response);
+  const absl::Duration took = absl::Now() - start;
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.errors_size(), 0) << response.errors(0).reason();
+  EXPECT_EQ(response.participants_size(), 5000);
+  EXPECT_EQ(response.confirmed_count(), 4000);
+  EXPECT_EQ(response.waitlisted_count(), 1000);
+  EXPECT_EQ(response.participants(1).country(), "LA");
+  EXPECT_EQ(response.participants(1).attributes().at("region"), "ASEAN");
+  RecordProperty("import_5000_ms", absl::StrCat(absl::ToInt64Milliseconds(took)));
+  std::cout << "5,000-row import over gRPC took " << absl::FormatDuration(took) << "\n";
+  EXPECT_EQ(ListAll(event_id).size(), 5000u);
+}
+
+TEST_F(RegistrationServerTest, SigtermStopsCleanly) {
+  // An idle connection from a client that just made a call must not hold the shutdown up.
+  CreateEvent(5);
+  const absl::Time start = absl::Now();
+  const int status = server_->Stop(SIGTERM);
+  const absl::Duration took = absl::Now() - start;
+  std::cout << "SIGTERM to exit: " << absl::FormatDuration(took) << "\n";
+  // Far below the 5 s drain deadline: with nothing in flight there is nothing to wait for.
+  EXPECT_LT(took, absl::Seconds(3));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  server_.reset();
+}
+
+}  // namespace
+}  // namespace convene

@@ -56,6 +56,7 @@ late=$(run convene participant add --event "$event" --name "Aigerim Bekova" \
   --email aigerim.bekova@example.kz --country Kazakhstan \
   --organization "Anti-Corruption Agency" --sector anti-corruption-body --gender female)
 echo "$late"
+late="${late%% *}"  # the id, without its status
 run convene participant add --event "$event" --name "Dewi L." --email DEWI.LESTARI@example.id \
   --country ID || echo "(exit status $? - as expected)"
 
@@ -68,6 +69,9 @@ done
 
 step "Who is waitlisted now"
 run convene participant list --event "$event" --status waitlisted
+
+step "The venue finds three more chairs: raising the capacity promotes in arrival order"
+run convene event update "$event" --capacity 48
 
 step "Check-in on both days"
 confirmed=$(convene participant list --event "$event" --status confirmed --output csv |

@@ -101,6 +101,13 @@ std::string RenderTable(const Table& table, int width) {
                    static_cast<int>(kColumnGap.size()) -
                width;
   for (int w : widths) excess += w;
+  std::vector<bool> hidden(columns, false);
+  for (size_t column : table.drop_order) {
+    if (excess <= 0) break;
+    if (column >= columns) continue;
+    hidden[column] = true;
+    excess -= widths[column] + static_cast<int>(kColumnGap.size());
+  }
   for (size_t column : table.cut_order) {
     if (excess <= 0) break;
     if (column >= columns) continue;
@@ -113,10 +120,13 @@ std::string RenderTable(const Table& table, int width) {
   std::string out;
   auto render = [&](const std::vector<std::string>& row) {
     std::string line;
+    bool first = true;
     for (size_t i = 0; i < columns; ++i) {
+      if (hidden[i]) continue;
       std::string cell = Truncate(i < row.size() ? row[i] : "", widths[i]);
-      if (i > 0) absl::StrAppend(&line, kColumnGap);
-      line += i + 1 < columns ? Pad(cell, widths[i]) : cell;
+      if (!first) absl::StrAppend(&line, kColumnGap);
+      first = false;
+      line += Pad(cell, widths[i]);
     }
     // The last column is not padded, but an empty last cell can still leave
     // the gap behind.

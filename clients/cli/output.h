@@ -33,15 +33,19 @@ struct Table {
   // down to a few characters before the next is touched. Other columns (ids,
   // which people copy into the next command) are never cut.
   std::vector<size_t> cut_order;
+  // Columns left out whole, in this order, while the table is too wide; tried
+  // before any cutting, so that what is shown stays readable (the CSV and JSON
+  // outputs always carry every column).
+  std::vector<size_t> drop_order;
 };
 
 // The width tables fit: the terminal's when standard output is one, else 80.
 int OutputWidth();
 
 // Columns separated by two spaces, padded to line up. When the natural widths
-// exceed `width` (by default OutputWidth()), columns are narrowed in
-// `cut_order` and their long cells end in "…". Widths count UTF-8 characters,
-// not bytes.
+// exceed `width` (by default OutputWidth()), columns in `drop_order` are left
+// out, then columns are narrowed in `cut_order` and their long cells end in
+// "…". Widths count UTF-8 characters, not bytes.
 std::string RenderTable(const Table& table, int width = 0);
 
 // The header and rows as CSV lines (services/common/csv.h).

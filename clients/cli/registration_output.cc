@@ -143,6 +143,7 @@ Table ParticipantTable(
   if (format != OutputFormat::kCsv) {
     table.header = {"id",     "name", "country", "organization",
                     "sector", "role", "status"};
+    table.drop_order = {5, 3};       // role, organization
     table.cut_order = {3, 4, 5, 1};  // organization, sector, role, name
     for (const Participant& p : participants) {
       table.rows.push_back({p.id(), p.name(), p.country(), p.organization(),

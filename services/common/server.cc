@@ -103,14 +103,18 @@ int ServeUntilSignalled(const std::vector<grpc::Service*>& services) {
     LogLine(absl::StrCat("signal ", signal,
                          ": not serving; draining calls for up to ", drain,
                          " s"));
-    // Health first, so load balancers stop sending; then refuse new calls, let those in flight
-    // finish, and close. (grpc::Server::Shutdown alone would also wait out the whole deadline for
-    // clients that merely keep an idle connection open.)
+    // Health first, so load balancers stop sending; then refuse new calls, let
+    // those in flight finish, and close. (grpc::Server::Shutdown alone would
+    // also wait out the whole deadline for clients that merely keep an idle
+    // connection open.)
     server->GetHealthCheckService()->SetServingStatus(false);
     ServerCalls().Close();
-    const bool idle = ServerCalls().WaitIdle(absl::Now() + absl::Microseconds(drain * 1e6));
-    if (!idle) LogLine("drain deadline passed; cancelling the calls still in flight");
-    server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(100));
+    const bool idle =
+        ServerCalls().WaitIdle(absl::Now() + absl::Microseconds(drain * 1e6));
+    if (!idle)
+      LogLine("drain deadline passed; cancelling the calls still in flight");
+    server->Shutdown(std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(100));
   });
   server->Wait();
   shutdown.join();

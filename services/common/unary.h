@@ -1,10 +1,11 @@
-// The one shape of a unary callback handler: admit the call (unless the server is draining), run the
-// domain operation, convert its status once, finish.
+// The one shape of a unary callback handler: admit the call (unless the server
+// is draining), run the domain operation, convert its status once, finish.
 //
 //   grpc::ServerUnaryReactor* GetEvent(grpc::CallbackServerContext* context,
 //                                      const GetEventRequest* request,
 //                                      GetEventResponse* response) override {
-//     return convene::Serve(context, [&] { return registry_->GetEvent(*request, response); });
+//     return convene::Serve(context, [&] { return registry_->GetEvent(*request,
+//     response); });
 //   }
 #ifndef CONVENE_SERVICES_COMMON_UNARY_H_
 #define CONVENE_SERVICES_COMMON_UNARY_H_
@@ -20,7 +21,8 @@
 
 namespace convene {
 
-// Counts the calls being handled so that shutdown can wait for exactly those. Thread-safe.
+// Counts the calls being handled so that shutdown can wait for exactly those.
+// Thread-safe.
 class CallGate {
  public:
   // False once closed: the call must be refused.
@@ -42,11 +44,13 @@ class CallGate {
 CallGate& ServerCalls();
 
 template <typename Operation>
-grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Operation&& operation) {
+grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                Operation&& operation) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (!ServerCalls().Enter()) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                 "the service is shutting down; retry on another instance"));
+    reactor->Finish(grpc::Status(
+        grpc::StatusCode::UNAVAILABLE,
+        "the service is shutting down; retry on another instance"));
     return reactor;
   }
   const absl::Status status = operation();

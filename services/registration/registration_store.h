@@ -1,12 +1,15 @@
-// All SQL of the registration service: events, participants, their attributes and check-ins, and the
-// request log that makes retried writes idempotent, in one SQLite file.
+// All SQL of the registration service: events, participants, their attributes
+// and check-ins, and the request log that makes retried writes idempotent, in
+// one SQLite file.
 //
-// Thread safety: the store serialises all access with one mutex. Every method below must be called
-// while the caller holds either a WriteTransaction (for anything that writes) or a ReadLock, both from
-// this store; the methods themselves do not lock. Keeping one transaction per domain operation is what
+// Thread safety: the store serialises all access with one mutex. Every method
+// below must be called while the caller holds either a WriteTransaction (for
+// anything that writes) or a ReadLock, both from this store; the methods
+// themselves do not lock. Keeping one transaction per domain operation is what
 // makes "count the confirmed, then admit" atomic under concurrent calls.
 //
-// Errors: unknown ids are NOT_FOUND naming the id; storage problems are as in sqlite/database.h.
+// Errors: unknown ids are NOT_FOUND naming the id; storage problems are as in
+// sqlite/database.h.
 #ifndef CONVENE_SERVICES_REGISTRATION_REGISTRATION_STORE_H_
 #define CONVENE_SERVICES_REGISTRATION_REGISTRATION_STORE_H_
 
@@ -32,7 +35,8 @@ namespace v1 = ::convene::registration::v1;
 template <typename T>
 struct Page {
   std::vector<T> items;
-  // Cursor after the last item, for the next page; 0 when there is no next page.
+  // Cursor after the last item, for the next page; 0 when there is no next
+  // page.
   int64_t next_cursor = 0;
 };
 
@@ -51,9 +55,11 @@ enum class SummaryKey { kCountry, kSector, kGender, kRole };
 class RegistrationStore {
  public:
   // Opens or creates `path` and applies the schema migrations.
-  static absl::StatusOr<std::unique_ptr<RegistrationStore>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<RegistrationStore>> Open(
+      const std::string& path);
 
-  // Holds the store's lock and an IMMEDIATE transaction; rolls back unless committed.
+  // Holds the store's lock and an IMMEDIATE transaction; rolls back unless
+  // committed.
   class WriteTransaction {
    public:
     const absl::Status& status() const { return txn_.status(); }
@@ -74,42 +80,52 @@ class RegistrationStore {
   ReadLock LockForRead() { return ReadLock(mu_); }
 
   // Idempotent writes (see sqlite/database.h).
-  absl::StatusOr<std::optional<std::string>> FindLoggedResponse(absl::string_view method,
-                                                                absl::string_view request_id);
-  absl::Status LogResponse(absl::string_view method, absl::string_view request_id,
+  absl::StatusOr<std::optional<std::string>> FindLoggedResponse(
+      absl::string_view method, absl::string_view request_id,
+      uint64_t request_fingerprint);
+  absl::Status LogResponse(absl::string_view method,
+                           absl::string_view request_id,
+                           uint64_t request_fingerprint,
                            absl::string_view response);
 
-  // Events. An event is kept whole as its proto; the columns beside it are for ordering and lookup.
+  // Events. An event is kept whole as its proto; the columns beside it are for
+  // ordering and lookup.
   absl::Status InsertEvent(const v1::Event& event);
   absl::StatusOr<v1::Event> GetEvent(absl::string_view event_id);
   absl::Status UpdateEvent(const v1::Event& event);
   // In creation order, after `cursor` (0 = from the start).
   absl::StatusOr<Page<v1::Event>> ListEvents(int64_t cursor, int limit);
 
-  // Participants. Insert assigns `arrival` (the next position in the event) and fills nothing else.
+  // Participants. Insert assigns `arrival` (the next position in the event) and
+  // fills nothing else.
   absl::Status InsertParticipant(v1::Participant& participant);
-  absl::StatusOr<v1::Participant> GetParticipant(absl::string_view participant_id);
+  absl::StatusOr<v1::Participant> GetParticipant(
+      absl::string_view participant_id);
   // The participant of `event_id` whose email has this EmailKey, if any.
-  absl::StatusOr<std::optional<v1::Participant>> FindByEmail(absl::string_view event_id,
-                                                             absl::string_view email_key);
+  absl::StatusOr<std::optional<v1::Participant>> FindByEmail(
+      absl::string_view event_id, absl::string_view email_key);
   // Rewrites every stored field and the attributes (check-ins are not touched).
   absl::Status UpdateParticipant(const v1::Participant& participant);
   absl::StatusOr<int64_t> CountWithStatus(absl::string_view event_id,
                                           v1::ParticipantStatus status);
-  // The earliest `limit` waitlisted participants of the event, in arrival order.
-  absl::StatusOr<std::vector<v1::Participant>> EarliestWaitlisted(absl::string_view event_id,
-                                                                  int64_t limit);
+  // The earliest `limit` waitlisted participants of the event, in arrival
+  // order.
+  absl::StatusOr<std::vector<v1::Participant>> EarliestWaitlisted(
+      absl::string_view event_id, int64_t limit);
   // In arrival order, after `cursor` (0 = from the start).
-  absl::StatusOr<Page<v1::Participant>> ListParticipants(const ParticipantFilter& filter,
-                                                         int64_t cursor, int limit);
+  absl::StatusOr<Page<v1::Participant>> ListParticipants(
+      const ParticipantFilter& filter, int64_t cursor, int limit);
 
   // Records a check-in; a second one for the same day is ignored.
-  absl::Status AddCheckIn(absl::string_view participant_id, absl::string_view day, absl::Time at);
+  absl::Status AddCheckIn(absl::string_view participant_id,
+                          absl::string_view day, absl::Time at);
 
-  // Confirmed participants of the event counted by `key`, as (stored value, count).
+  // Confirmed participants of the event counted by `key`, as (stored value,
+  // count).
   absl::StatusOr<std::vector<std::pair<std::string, int>>> CountConfirmedBy(
       absl::string_view event_id, SummaryKey key);
-  // Check-ins of the event per day, as (day, count), days without check-ins absent.
+  // Check-ins of the event per day, as (day, count), days without check-ins
+  // absent.
   absl::StatusOr<std::vector<std::pair<std::string, int>>> CountCheckInsByDay(
       absl::string_view event_id);
 
@@ -117,7 +133,8 @@ class RegistrationStore {
   absl::Status CheckIntegrity();
 
  private:
-  explicit RegistrationStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+  explicit RegistrationStore(std::unique_ptr<sqlite::Database> db)
+      : db_(std::move(db)) {}
   absl::StatusOr<v1::Participant> ReadParticipantRow(sqlite::Statement& row);
   absl::Status WriteAttributes(const v1::Participant& participant);
 

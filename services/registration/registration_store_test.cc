@@ -519,6 +519,20 @@ TEST_F(RegistryTest, AddParticipantRetryReturnsFirstResult) {
       StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(first.id())));
 }
 
+TEST_F(RegistryTest, RequestIdReusedForAnotherRequestIsRefused) {
+  const std::string event = CreateEvent("Reuse").id();
+  ASSERT_THAT(TryAdd(NewParticipant(event, "Dina", "dina@example.org"), nullptr,
+                     "req-1"),
+              IsOk());
+  // Same id, different person: not a retry, so neither the old answer nor a new
+  // participant.
+  v1::Participant other;
+  EXPECT_THAT(
+      TryAdd(NewParticipant(event, "Eko", "eko@example.org"), &other, "req-1"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
+  EXPECT_THAT(ListAll(event), SizeIs(1));
+}
+
 TEST_F(RegistryTest, CreateEventRetryReturnsFirstResult) {
   v1::CreateEventRequest request;
   *request.mutable_event() = NewEvent("Once only");

@@ -1,8 +1,10 @@
-// The registration service's operations, one per RPC: each validates its request with the rules in
-// rules.h, runs in one store transaction, and fills the response. The gRPC handler only forwards to
-// these (TensorFlow Serving's ServerCore layering), so they are what the tests exercise directly.
+// The registration service's operations, one per RPC: each validates its
+// request with the rules in rules.h, runs in one store transaction, and fills
+// the response. The gRPC handler only forwards to these (TensorFlow Serving's
+// ServerCore layering), so they are what the tests exercise directly.
 //
-// Thread-safe: concurrent calls are serialised by the store. Errors are as the proto documents them.
+// Thread-safe: concurrent calls are serialised by the store. Errors are as the
+// proto documents them.
 #ifndef CONVENE_SERVICES_REGISTRATION_REGISTRY_H_
 #define CONVENE_SERVICES_REGISTRATION_REGISTRY_H_
 
@@ -27,10 +29,14 @@ class Registry {
   Registry(RegistrationStore* store, Options options)
       : store_(store), options_(std::move(options)) {}
 
-  absl::Status CreateEvent(const v1::CreateEventRequest& request, v1::CreateEventResponse* response);
-  absl::Status GetEvent(const v1::GetEventRequest& request, v1::GetEventResponse* response);
-  absl::Status ListEvents(const v1::ListEventsRequest& request, v1::ListEventsResponse* response);
-  absl::Status UpdateEvent(const v1::UpdateEventRequest& request, v1::UpdateEventResponse* response);
+  absl::Status CreateEvent(const v1::CreateEventRequest& request,
+                           v1::CreateEventResponse* response);
+  absl::Status GetEvent(const v1::GetEventRequest& request,
+                        v1::GetEventResponse* response);
+  absl::Status ListEvents(const v1::ListEventsRequest& request,
+                          v1::ListEventsResponse* response);
+  absl::Status UpdateEvent(const v1::UpdateEventRequest& request,
+                           v1::UpdateEventResponse* response);
 
   absl::Status AddParticipant(const v1::AddParticipantRequest& request,
                               v1::AddParticipantResponse* response);
@@ -46,13 +52,16 @@ class Registry {
                                  v1::CancelParticipantResponse* response);
   absl::Status CheckInParticipant(const v1::CheckInParticipantRequest& request,
                                   v1::CheckInParticipantResponse* response);
-  absl::Status GetParticipationSummary(const v1::GetParticipationSummaryRequest& request,
-                                       v1::GetParticipationSummaryResponse* response);
+  absl::Status GetParticipationSummary(
+      const v1::GetParticipationSummaryRequest& request,
+      v1::GetParticipationSummaryResponse* response);
 
  private:
-  // Promotes up to the free seats from the waitlist, earliest first; appends them to `promoted`.
-  absl::Status FillSeats(const v1::Event& event, absl::Time now,
-                         google::protobuf::RepeatedPtrField<v1::Participant>* promoted);
+  // Promotes up to the free seats from the waitlist, earliest first; appends
+  // them to `promoted`.
+  absl::Status FillSeats(
+      const v1::Event& event, absl::Time now,
+      google::protobuf::RepeatedPtrField<v1::Participant>* promoted);
 
   RegistrationStore* store_;
   Options options_;

@@ -229,24 +229,46 @@ absl::Status Transaction::Commit() {
   return status;
 }
 
+uint64_t Fingerprint(absl::string_view bytes) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
 absl::StatusOr<std::optional<std::string>> FindLoggedResponse(
-    Database& db, absl::string_view method, absl::string_view request_id) {
+    Database& db, absl::string_view method, absl::string_view request_id,
+    uint64_t request_fingerprint) {
   static constexpr char kSql[] =
-      "SELECT response FROM request_log WHERE method = ? AND request_id = ?";
+      "SELECT request_fingerprint, response FROM request_log WHERE method = ? "
+      "AND request_id = ?";
   Statement stmt(db, kSql);
   stmt.BindText(1, method).BindText(2, request_id);
   CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
   if (!has_row) return std::nullopt;
-  return stmt.ColumnBlob(0);
+  if (static_cast<uint64_t>(stmt.ColumnInt64(0)) != request_fingerprint) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "request_id: \"", request_id, "\" was already used for a different ",
+        method, " request; use a new id for a new request"));
+  }
+  return stmt.ColumnBlob(1);
 }
 
 absl::Status LogResponse(Database& db, absl::string_view method,
                          absl::string_view request_id,
+                         uint64_t request_fingerprint,
                          absl::string_view response) {
   static constexpr char kSql[] =
-      "INSERT INTO request_log (method, request_id, response) VALUES (?, ?, ?)";
+      "INSERT INTO request_log (method, request_id, request_fingerprint, "
+      "response) "
+      "VALUES (?, ?, ?, ?)";
   Statement stmt(db, kSql);
-  stmt.BindText(1, method).BindText(2, request_id).BindBlob(3, response);
+  stmt.BindText(1, method)
+      .BindText(2, request_id)
+      .BindInt64(3, static_cast<int64_t>(request_fingerprint))
+      .BindBlob(4, response);
   return stmt.Run();
 }
 

@@ -147,21 +147,32 @@ class Transaction {
 
 // Idempotent requests. A writing RPC that carries a client request id stores
 // its serialized response under (method, request_id) in the same transaction as
-// its writes; a retry finds it and returns it. Add kRequestLogSchema to a
-// service's migrations to use these.
+// its writes; a retry finds it and returns it. The request's fingerprint is
+// stored too, so that reusing an id for a different request is refused rather
+// than answered with an unrelated response. Add kRequestLogSchema to a
+// service's migrations.
 inline constexpr char kRequestLogSchema[] =
     "CREATE TABLE request_log ("
     "  method TEXT NOT NULL,"
     "  request_id TEXT NOT NULL,"
+    "  request_fingerprint INTEGER NOT NULL,"
     "  response BLOB NOT NULL,"
     "  PRIMARY KEY (method, request_id)"
     ") WITHOUT ROWID;";
 
-// The stored response of an earlier call, or nullopt.
+// 64-bit FNV-1a of `bytes` (e.g. a request's deterministic serialization):
+// stable across builds.
+uint64_t Fingerprint(absl::string_view bytes);
+
+// The stored response of an earlier call with this id, or nullopt.
+// INVALID_ARGUMENT naming "request_id" when the earlier call had another
+// fingerprint.
 absl::StatusOr<std::optional<std::string>> FindLoggedResponse(
-    Database& db, absl::string_view method, absl::string_view request_id);
+    Database& db, absl::string_view method, absl::string_view request_id,
+    uint64_t request_fingerprint);
 absl::Status LogResponse(Database& db, absl::string_view method,
                          absl::string_view request_id,
+                         uint64_t request_fingerprint,
                          absl::string_view response);
 
 }  // namespace convene::sqlite

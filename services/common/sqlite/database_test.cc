@@ -127,16 +127,28 @@ TEST(StatementTest, NullsBlobsAndReuse) {
   EXPECT_TRUE(select.ColumnIsNull(1));
 }
 
-TEST(RequestLogTest, FindsWhatWasLogged) {
+TEST(RequestLogTest, FindsWhatWasLoggedAndRefusesAReusedIdForAnotherRequest) {
   auto db = OpenFile(":memory:");
   ASSERT_THAT(db->Migrate({kRequestLogSchema}), IsOk());
-  EXPECT_FALSE(FindLoggedResponse(*db, "Add", "r1")->has_value());
-  ASSERT_THAT(LogResponse(*db, "Add", "r1", std::string("\x01\x00", 2)),
-              IsOk());
-  auto found = FindLoggedResponse(*db, "Add", "r1");
+  const uint64_t request = Fingerprint("request one");
+  EXPECT_FALSE(FindLoggedResponse(*db, "Add", "r1", request)->has_value());
+  ASSERT_THAT(
+      LogResponse(*db, "Add", "r1", request, std::string("\x01\x00", 2)),
+      IsOk());
+  auto found = FindLoggedResponse(*db, "Add", "r1", request);
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ(**found, std::string("\x01\x00", 2));
-  EXPECT_FALSE(FindLoggedResponse(*db, "Import", "r1")->has_value());
+  EXPECT_FALSE(FindLoggedResponse(*db, "Import", "r1", request)->has_value());
+  EXPECT_THAT(
+      FindLoggedResponse(*db, "Add", "r1", Fingerprint("request two")),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
+}
+
+TEST(FingerprintTest, IsFnv1a) {
+  // Published FNV-1a 64 test vectors.
+  EXPECT_EQ(Fingerprint(""), 0xcbf29ce484222325ull);
+  EXPECT_EQ(Fingerprint("a"), 0xaf63dc4c8601ec8cull);
+  EXPECT_EQ(Fingerprint("foobar"), 0x85944171f73967e8ull);
 }
 
 TEST(DatabaseTest, OpenInMissingFolderIsUnavailableNamingThePath) {

@@ -47,24 +47,27 @@ std::string BinaryPath(const std::string& name) {
   return absl::StrCat(dir ? dir : ".", "/", name);
 }
 
-absl::Status WaitUntilServing(const std::string& address, absl::Duration timeout) {
+absl::Status WaitUntilServing(const std::string& address,
+                              absl::Duration timeout) {
   const absl::Time give_up = absl::Now() + timeout;
   std::string last = "no answer";
   while (absl::Now() < give_up) {
-    // A fresh channel per attempt: a channel whose first connect was refused backs off, and would
-    // keep failing for seconds after the server is up.
+    // A fresh channel per attempt: a channel whose first connect was refused
+    // backs off, and would keep failing for seconds after the server is up.
     auto stub = grpc::health::v1::Health::NewStub(MakeChannel(address));
     auto context = NewCallContext(absl::Milliseconds(500));
     grpc::health::v1::HealthCheckRequest request;
     grpc::health::v1::HealthCheckResponse response;
     grpc::Status status = stub->Check(context.get(), request, &response);
-    if (status.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+    if (status.ok() &&
+        response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
       return absl::OkStatus();
     }
     last = status.ok() ? "not serving" : status.error_message();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return absl::DeadlineExceededError(absl::StrCat(address, " did not become healthy: ", last));
+  return absl::DeadlineExceededError(
+      absl::StrCat(address, " did not become healthy: ", last));
 }
 
 namespace {

@@ -14,8 +14,7 @@ constexpr absl::string_view kUsagePayload = "convene.cli/usage";
 
 // Splits "--name=value" into name and value; `has_value` tells "--name=" (an
 // explicit empty value) from "--name".
-void SplitFlag(absl::string_view token, std::string* name, std::string* value,
-               bool* has_value) {
+void SplitFlag(absl::string_view token, std::string* name, std::string* value, bool* has_value) {
   token.remove_prefix(2);
   size_t eq = token.find('=');
   *has_value = eq != absl::string_view::npos;
@@ -39,9 +38,7 @@ bool IsUsageError(const absl::Status& status) {
   return status.GetPayload(kUsagePayload).has_value();
 }
 
-bool ParsedArgs::Has(absl::string_view name) const {
-  return flags_.find(name) != flags_.end();
-}
+bool ParsedArgs::Has(absl::string_view name) const { return flags_.find(name) != flags_.end(); }
 
 std::string ParsedArgs::Get(absl::string_view name) const {
   auto it = flags_.find(name);
@@ -59,8 +56,7 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& tokens,
   for (size_t i = 0; i < tokens.size(); ++i) {
     const std::string& token = tokens[i];
     if (token == "--") {
-      args.positional_.insert(args.positional_.end(), tokens.begin() + i + 1,
-                              tokens.end());
+      args.positional_.insert(args.positional_.end(), tokens.begin() + i + 1, tokens.end());
       break;
     }
     if (!LooksLikeFlag(token)) {
@@ -75,8 +71,8 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& tokens,
     std::string name, value;
     bool has_value;
     SplitFlag(token, &name, &value, &has_value);
-    auto spec = std::find_if(specs.begin(), specs.end(),
-                             [&](const FlagSpec& s) { return s.name == name; });
+    auto spec =
+        std::find_if(specs.begin(), specs.end(), [&](const FlagSpec& s) { return s.name == name; });
     if (spec == specs.end()) {
       return UsageError(absl::StrCat("unknown flag --", name));
     }
@@ -104,8 +100,7 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& tokens,
   return args;
 }
 
-absl::StatusOr<GlobalOptions> ExtractGlobalOptions(
-    std::vector<std::string>& tokens) {
+absl::StatusOr<GlobalOptions> ExtractGlobalOptions(std::vector<std::string>& tokens) {
   GlobalOptions options;
   std::vector<std::string> rest;
   for (size_t i = 0; i < tokens.size(); ++i) {
@@ -140,8 +135,7 @@ absl::StatusOr<GlobalOptions> ExtractGlobalOptions(
     } else if (!absl::SimpleAtod(value, &options.timeout_seconds) ||
                !(options.timeout_seconds > 0)) {
       return UsageError(
-          absl::StrCat("--timeout must be a positive number of seconds, not \"",
-                       value, "\""));
+          absl::StrCat("--timeout must be a positive number of seconds, not \"", value, "\""));
     }
   }
   tokens = std::move(rest);

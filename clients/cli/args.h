@@ -47,8 +47,8 @@ class ParsedArgs {
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
-  friend absl::StatusOr<ParsedArgs> ParseArgs(
-      const std::vector<std::string>& tokens, absl::Span<const FlagSpec> specs);
+  friend absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& tokens,
+                                              absl::Span<const FlagSpec> specs);
   std::map<std::string, std::vector<std::string>, std::less<>> flags_;
   std::vector<std::string> positional_;
 };
@@ -69,8 +69,7 @@ struct GlobalOptions {
 
 // Takes the global options out of `tokens` wherever they appear (before `--`),
 // leaving the rest in order.
-absl::StatusOr<GlobalOptions> ExtractGlobalOptions(
-    std::vector<std::string>& tokens);
+absl::StatusOr<GlobalOptions> ExtractGlobalOptions(std::vector<std::string>& tokens);
 
 }  // namespace convene::cli
 

@@ -5,8 +5,7 @@
 
 namespace convene::cli {
 
-absl::StatusOr<std::string> RequiredFlag(const ParsedArgs& args,
-                                         absl::string_view name) {
+absl::StatusOr<std::string> RequiredFlag(const ParsedArgs& args, absl::string_view name) {
   std::string value = args.Get(name);
   if (value.empty()) {
     return UsageError(absl::StrCat("--", name, " is required"));
@@ -14,13 +13,12 @@ absl::StatusOr<std::string> RequiredFlag(const ParsedArgs& args,
   return value;
 }
 
-absl::StatusOr<int> IntFlag(const ParsedArgs& args, absl::string_view name,
-                            int fallback) {
+absl::StatusOr<int> IntFlag(const ParsedArgs& args, absl::string_view name, int fallback) {
   if (!args.Has(name)) return fallback;
   int value;
   if (!absl::SimpleAtoi(args.Get(name), &value) || value < 0) {
-    return UsageError(absl::StrCat(
-        "--", name, " must be a whole number, not \"", args.Get(name), "\""));
+    return UsageError(
+        absl::StrCat("--", name, " must be a whole number, not \"", args.Get(name), "\""));
   }
   return value;
 }

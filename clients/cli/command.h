@@ -46,12 +46,10 @@ std::vector<Command> StatusCommands();
 
 // The value of a flag a command cannot do without, e.g. --event; a usage
 // error when it is missing.
-absl::StatusOr<std::string> RequiredFlag(const ParsedArgs& args,
-                                         absl::string_view name);
+absl::StatusOr<std::string> RequiredFlag(const ParsedArgs& args, absl::string_view name);
 
 // A whole number flag (--capacity, --limit) or `fallback` when not given.
-absl::StatusOr<int> IntFlag(const ParsedArgs& args, absl::string_view name,
-                            int fallback);
+absl::StatusOr<int> IntFlag(const ParsedArgs& args, absl::string_view name, int fallback);
 
 }  // namespace convene::cli
 

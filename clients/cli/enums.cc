@@ -18,8 +18,7 @@ std::string EnumPrefix(const google::protobuf::EnumDescriptor* type) {
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
     if (i > 0 && absl::ascii_isupper(c) &&
-        (absl::ascii_islower(name[i - 1]) ||
-         absl::ascii_isdigit(name[i - 1]))) {
+        (absl::ascii_islower(name[i - 1]) || absl::ascii_isdigit(name[i - 1]))) {
       prefix.push_back('_');
     }
     prefix.push_back(absl::ascii_toupper(c));
@@ -29,8 +28,7 @@ std::string EnumPrefix(const google::protobuf::EnumDescriptor* type) {
 }
 
 absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* type,
-                                  absl::string_view flag,
-                                  absl::string_view text) {
+                                  absl::string_view flag, absl::string_view text) {
   std::string name = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
   if (name.empty()) return 0;
   absl::StrReplaceAll({{"-", "_"}, {" ", "_"}}, &name);
@@ -38,11 +36,10 @@ absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* type,
   // The full value name ("SECTOR_MEDIA") is accepted too, as the JSON output
   // shows it.
   if (!absl::StartsWith(name, prefix)) name = prefix + name;
-  const google::protobuf::EnumValueDescriptor* value =
-      type->FindValueByName(name);
+  const google::protobuf::EnumValueDescriptor* value = type->FindValueByName(name);
   if (value == nullptr || value->number() == 0) {
-    return UsageError(absl::StrCat("--", flag, " must be one of ",
-                                   EnumChoices(type), ", not \"", text, "\""));
+    return UsageError(
+        absl::StrCat("--", flag, " must be one of ", EnumChoices(type), ", not \"", text, "\""));
   }
   return value->number();
 }
@@ -58,12 +55,9 @@ std::string EnumDisplayName(const google::protobuf::EnumDescriptor* type,
   return display;
 }
 
-std::string EnumDisplay(const google::protobuf::EnumDescriptor* type,
-                        int number) {
-  const google::protobuf::EnumValueDescriptor* value =
-      type->FindValueByNumber(number);
-  return value == nullptr ? absl::StrCat(number)
-                          : EnumDisplayName(type, value->name());
+std::string EnumDisplay(const google::protobuf::EnumDescriptor* type, int number) {
+  const google::protobuf::EnumValueDescriptor* value = type->FindValueByNumber(number);
+  return value == nullptr ? absl::StrCat(number) : EnumDisplayName(type, value->name());
 }
 
 std::string EnumChoices(const google::protobuf::EnumDescriptor* type) {

@@ -40,12 +40,11 @@ std::vector<FlagSpec> EventFlagSpecs() {
 }
 
 // The server's largest page; the CLI pages through everything itself.
-constexpr int kMaxPageSize = 1000;
 
 absl::Status Create(const Invocation& in) {
   registration::CreateEventRequest request;
-  CONVENE_RETURN_IF_ERROR(SetFieldsFromFlags(in.args, EventFlags(),
-                                             request.mutable_event(), nullptr));
+  CONVENE_RETURN_IF_ERROR(
+      SetFieldsFromFlags(in.args, EventFlags(), request.mutable_event(), nullptr));
   request.set_request_id(in.args.Get("request-id"));
   registration::CreateEventResponse response;
   ServiceClient client("registration", in.timeout);
@@ -77,20 +76,12 @@ absl::Status List(const Invocation& in) {
   auto stub = RegistrationService::NewStub(client.channel());
   registration::ListEventsResponse all;
   registration::ListEventsRequest request;
-  do {
-    int wanted = limit > 0 ? limit - all.events_size() : kMaxPageSize;
-    request.set_page_size(std::min(wanted, kMaxPageSize));
-    registration::ListEventsResponse page;
-    CONVENE_RETURN_IF_ERROR(client.Call([&](grpc::ClientContext* context) {
-      return stub->ListEvents(context, request, &page);
-    }));
-    for (auto& event : *page.mutable_events()) {
-      if (limit > 0 && all.events_size() >= limit) break;
-      *all.add_events() = std::move(event);
-    }
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty() &&
-           (limit == 0 || all.events_size() < limit));
+  CONVENE_RETURN_IF_ERROR(CollectPages(
+      client, limit, request, &all,
+      [&](grpc::ClientContext* context, auto& page) {
+        return stub->ListEvents(context, request, &page);
+      },
+      [](auto& response) { return response.mutable_events(); }));
   switch (in.output) {
     case OutputFormat::kJson:
       *in.out << ToJson(all);
@@ -134,9 +125,8 @@ absl::Status Show(const Invocation& in) {
   registration::GetEventResponse response;
   ServiceClient client("registration", in.timeout);
   auto stub = RegistrationService::NewStub(client.channel());
-  CONVENE_RETURN_IF_ERROR(client.Call([&](grpc::ClientContext* context) {
-    return stub->GetEvent(context, request, &response);
-  }));
+  CONVENE_RETURN_IF_ERROR(client.Call(
+      [&](grpc::ClientContext* context) { return stub->GetEvent(context, request, &response); }));
   PrintEvent(in, response, response.event());
   return absl::OkStatus();
 }
@@ -144,8 +134,7 @@ absl::Status Show(const Invocation& in) {
 absl::Status Update(const Invocation& in) {
   registration::UpdateEventRequest request;
   request.mutable_event()->set_id(in.args.positional()[0]);
-  CONVENE_RETURN_IF_ERROR(SetFieldsFromFlags(in.args, EventFlags(),
-                                             request.mutable_event(),
+  CONVENE_RETURN_IF_ERROR(SetFieldsFromFlags(in.args, EventFlags(), request.mutable_event(),
                                              request.mutable_update_mask()));
   // An empty mask means "every field" to the service, which would blank
   // everything the user did not retype.
@@ -195,13 +184,7 @@ std::vector<Command> EventCommands() {
        {{"limit"}},
        {},
        List},
-      {"event",
-       "show",
-       "event show EVENT_ID",
-       "Shows one event.",
-       {},
-       {"EVENT_ID"},
-       Show},
+      {"event", "show", "event show EVENT_ID", "Shows one event.", {}, {"EVENT_ID"}, Show},
       {"event",
        "update",
        absl::StrCat("event update EVENT_ID [--title TITLE] [--timezone ZONE] "

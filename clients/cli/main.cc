@@ -18,8 +18,7 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto group :
-       {EventCommands(), ParticipantCommands(), StatusCommands()}) {
+  for (auto group : {EventCommands(), ParticipantCommands(), StatusCommands()}) {
     for (auto& command : group) all.push_back(std::move(command));
   }
   return all;
@@ -48,8 +47,7 @@ std::string Wrap(absl::string_view text, int first, int rest) {
   std::vector<std::string> units;
   for (std::string& w : words) {
     if (!units.empty() && absl::StartsWith(units.back(), "--") &&
-        units.back().find(' ') == std::string::npos && w[0] != '-' &&
-        w[0] != '[') {
+        units.back().find(' ') == std::string::npos && w[0] != '-' && w[0] != '[') {
       absl::StrAppend(&units.back(), " ", w);
     } else {
       units.push_back(std::move(w));
@@ -83,22 +81,20 @@ std::string CommandUsage(const Command& command) {
 }
 
 // Usage for every command of `noun`, or for all commands when `noun` is empty.
-std::string Usage(const std::vector<Command>& commands,
-                  absl::string_view noun) {
+std::string Usage(const std::vector<Command>& commands, absl::string_view noun) {
   std::string out = "usage: convene NOUN VERB [ARGUMENTS] [FLAGS]\n\n";
   for (const Command& command : commands) {
     if (noun.empty() || command.noun == noun) out += CommandUsage(command);
   }
-  absl::StrAppend(
-      &out,
-      "\nFlags every command takes:\n"
-      "  --output table|json|csv   how to print results (default table)\n"
-      "  --timeout SECONDS         deadline of each call (default 30)\n"
-      "  --help                    this text\n"
-      "\nEnum values are written as shown (civil-society, in-person); case, "
-      "spaces\nand '-' or '_' do not matter.\n"
-      "Services are found at $CONVENE_<SERVICE>_ADDR, e.g. "
-      "CONVENE_REGISTRATION_ADDR\n(default 127.0.0.1:50051).\n");
+  absl::StrAppend(&out,
+                  "\nFlags every command takes:\n"
+                  "  --output table|json|csv   how to print results (default table)\n"
+                  "  --timeout SECONDS         deadline of each call (default 30)\n"
+                  "  --help                    this text\n"
+                  "\nEnum values are written as shown (civil-society, in-person); case, "
+                  "spaces\nand '-' or '_' do not matter.\n"
+                  "Services are found at $CONVENE_<SERVICE>_ADDR, e.g. "
+                  "CONVENE_REGISTRATION_ADDR\n(default 127.0.0.1:50051).\n");
   return out;
 }
 
@@ -109,16 +105,15 @@ bool IsNoun(const std::vector<Command>& commands, absl::string_view noun) {
   return false;
 }
 
-const Command* Find(const std::vector<Command>& commands,
-                    absl::string_view noun, absl::string_view verb) {
+const Command* Find(const std::vector<Command>& commands, absl::string_view noun,
+                    absl::string_view verb) {
   for (const Command& command : commands) {
     if (command.noun == noun && command.verb == verb) return &command;
   }
   return nullptr;
 }
 
-std::vector<std::string> Verbs(const std::vector<Command>& commands,
-                               absl::string_view noun) {
+std::vector<std::string> Verbs(const std::vector<Command>& commands, absl::string_view noun) {
   std::vector<std::string> verbs;
   for (const Command& command : commands) {
     if (command.noun == noun) verbs.push_back(command.verb);
@@ -129,8 +124,7 @@ std::vector<std::string> Verbs(const std::vector<Command>& commands,
 int Fail(const absl::Status& status, absl::string_view hint = "") {
   std::cerr << "error: " << status.message();
   if (IsUsageError(status)) {
-    std::cerr << (hint.empty() ? "; run 'convene help' for usage"
-                               : std::string(hint));
+    std::cerr << (hint.empty() ? "; run 'convene help' for usage" : std::string(hint));
   }
   std::cerr << "\n";
   return IsUsageError(status) ? kExitUsage : kExitFailure;
@@ -151,8 +145,7 @@ int Run(std::vector<std::string> tokens) {
         return kExitOk;
       }
     }
-    const std::string noun =
-        !tokens.empty() && IsNoun(commands, tokens[0]) ? tokens[0] : "";
+    const std::string noun = !tokens.empty() && IsNoun(commands, tokens[0]) ? tokens[0] : "";
     std::cout << Usage(commands, noun);
     return kExitOk;
   }
@@ -168,20 +161,17 @@ int Run(std::vector<std::string> tokens) {
   const Command* command = Find(commands, noun, "");
   size_t used = 1;
   if (command == nullptr) {
-    const std::string noun_help =
-        absl::StrCat("; run 'convene ", noun, " --help' for usage");
+    const std::string noun_help = absl::StrCat("; run 'convene ", noun, " --help' for usage");
     const std::string choices = absl::StrJoin(Verbs(commands, noun), ", ");
     if (tokens.size() < 2) {
-      return Fail(UsageError(absl::StrCat("convene ", noun,
-                                          " needs a command: ", choices)),
+      return Fail(UsageError(absl::StrCat("convene ", noun, " needs a command: ", choices)),
                   noun_help);
     }
     command = Find(commands, noun, tokens[1]);
     if (command == nullptr) {
-      return Fail(
-          UsageError(absl::StrCat("unknown command \"convene ", noun, " ",
-                                  tokens[1], "\" (try ", choices, ")")),
-          noun_help);
+      return Fail(UsageError(absl::StrCat("unknown command \"convene ", noun, " ", tokens[1],
+                                          "\" (try ", choices, ")")),
+                  noun_help);
     }
     used = 2;
   }
@@ -199,22 +189,20 @@ int Run(std::vector<std::string> tokens) {
   invocation.output = *format;
 
   absl::StatusOr<ParsedArgs> args =
-      ParseArgs(std::vector<std::string>(tokens.begin() + used, tokens.end()),
-                command->flags);
+      ParseArgs(std::vector<std::string>(tokens.begin() + used, tokens.end()), command->flags);
   if (!args.ok()) return Fail(args.status(), command_help);
   const size_t given = args->positional().size();
   const size_t wanted = command->positional.size();
   if (given < wanted) {
-    return Fail(UsageError(absl::StrCat(
-                    "convene ", command_name, " needs ",
-                    absl::StrJoin(command->positional.begin() + given,
-                                  command->positional.end(), " "))),
+    return Fail(UsageError(absl::StrCat("convene ", command_name, " needs ",
+                                        absl::StrJoin(command->positional.begin() + given,
+                                                      command->positional.end(), " "))),
                 command_help);
   }
   if (given > wanted) {
-    return Fail(UsageError(absl::StrCat("unexpected argument \"",
-                                        args->positional()[wanted], "\"")),
-                command_help);
+    return Fail(
+        UsageError(absl::StrCat("unexpected argument \"", args->positional()[wanted], "\"")),
+        command_help);
   }
   invocation.args = *std::move(args);
 

@@ -24,8 +24,7 @@ constexpr int kMinColumnWidth = 6;
 bool IsContinuationByte(char c) { return (c & 0xC0) == 0x80; }
 
 std::string Pad(absl::string_view text, int width) {
-  return absl::StrCat(
-      text, std::string(std::max(0, width - DisplayWidth(text)), ' '));
+  return absl::StrCat(text, std::string(std::max(0, width - DisplayWidth(text)), ' '));
 }
 
 }  // namespace
@@ -34,8 +33,7 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view text) {
   if (text == "table") return OutputFormat::kTable;
   if (text == "json") return OutputFormat::kJson;
   if (text == "csv") return OutputFormat::kCsv;
-  return UsageError(
-      absl::StrCat("--output must be table, json or csv, not \"", text, "\""));
+  return UsageError(absl::StrCat("--output must be table, json or csv, not \"", text, "\""));
 }
 
 std::string ToJson(const google::protobuf::Message& message) {
@@ -75,8 +73,7 @@ std::string Truncate(absl::string_view text, int width) {
 int OutputWidth() {
   constexpr int kDefaultWidth = 80;
   winsize size{};
-  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 &&
-      size.ws_col > 0) {
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
     return size.ws_col;
   }
   return kDefaultWidth;
@@ -97,9 +94,8 @@ std::string RenderTable(const Table& table, int width) {
 
   // Narrow the columns in cut order until the line fits or nothing can be
   // narrowed further.
-  int excess = static_cast<int>(columns > 0 ? columns - 1 : 0) *
-                   static_cast<int>(kColumnGap.size()) -
-               width;
+  int excess =
+      static_cast<int>(columns > 0 ? columns - 1 : 0) * static_cast<int>(kColumnGap.size()) - width;
   for (int w : widths) excess += w;
   std::vector<bool> hidden(columns, false);
   for (size_t column : table.drop_order) {
@@ -144,12 +140,10 @@ std::string RenderCsv(const Table& table) {
   return out;
 }
 
-std::string RenderRecord(
-    const std::vector<std::pair<std::string, std::string>>& fields) {
+std::string RenderRecord(const std::vector<std::pair<std::string, std::string>>& fields) {
   int label_width = 0;
   for (const auto& [label, value] : fields) {
-    if (!value.empty())
-      label_width = std::max(label_width, DisplayWidth(label));
+    if (!value.empty()) label_width = std::max(label_width, DisplayWidth(label));
   }
   std::string out;
   for (const auto& [label, value] : fields) {

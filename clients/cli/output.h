@@ -53,8 +53,7 @@ std::string RenderCsv(const Table& table);
 
 // One record as "label  value" lines with the values lined up; fields with an
 // empty value are left out.
-std::string RenderRecord(
-    const std::vector<std::pair<std::string, std::string>>& fields);
+std::string RenderRecord(const std::vector<std::pair<std::string, std::string>>& fields);
 
 // Characters `text` takes on a terminal, counting each UTF-8 code point as
 // one.

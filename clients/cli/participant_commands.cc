@@ -65,16 +65,13 @@ const std::vector<FlagField>& ListFilterFlags() {
 }
 
 // The server's largest page; the CLI pages through everything itself.
-constexpr int kMaxPageSize = 1000;
 // Imports larger than this show progress on a terminal.
 constexpr size_t kProgressRows = 1000;
 
 // One participant in the chosen output format; `table_line` is what the table
 // output prints, since each command says something different about it.
-void PrintParticipant(const Invocation& in,
-                      const google::protobuf::Message& response,
-                      const Participant& participant,
-                      const std::string& table_line) {
+void PrintParticipant(const Invocation& in, const google::protobuf::Message& response,
+                      const Participant& participant, const std::string& table_line) {
   switch (in.output) {
     case OutputFormat::kJson:
       *in.out << ToJson(response);
@@ -95,8 +92,8 @@ absl::Status Add(const Invocation& in) {
   registration::AddParticipantRequest request;
   CONVENE_ASSIGN_OR_RETURN(std::string event, RequiredFlag(in.args, "event"));
   request.mutable_participant()->set_event_id(event);
-  CONVENE_RETURN_IF_ERROR(SetFieldsFromFlags(
-      in.args, ParticipantFlags(), request.mutable_participant(), nullptr));
+  CONVENE_RETURN_IF_ERROR(
+      SetFieldsFromFlags(in.args, ParticipantFlags(), request.mutable_participant(), nullptr));
   request.set_request_id(in.args.Get("request-id"));
   registration::AddParticipantResponse response;
   ServiceClient client("registration", in.timeout);
@@ -105,8 +102,7 @@ absl::Status Add(const Invocation& in) {
     return stub->AddParticipant(context, request, &response);
   }));
   const Participant& p = response.participant();
-  PrintParticipant(in, response, p,
-                   absl::StrCat(p.id(), " ", StatusName(p.status()), "\n"));
+  PrintParticipant(in, response, p, absl::StrCat(p.id(), " ", StatusName(p.status()), "\n"));
   return absl::OkStatus();
 }
 
@@ -118,8 +114,7 @@ absl::StatusOr<std::string> ReadInput(const std::string& path) {
   }
   std::ifstream file(path, std::ios::binary);
   if (!file) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+    return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
   }
   text << file.rdbuf();
   return text.str();
@@ -132,8 +127,7 @@ class Progress {
   Progress(std::ostream* err, bool show) : err_(err), show_(show) {}
   void Say(absl::string_view message) {
     if (!show_) return;
-    *err_ << absl::StrFormat("%s (%.1fs)\n", message,
-                             absl::ToDoubleSeconds(absl::Now() - start_));
+    *err_ << absl::StrFormat("%s (%.1fs)\n", message, absl::ToDoubleSeconds(absl::Now() - start_));
     err_->flush();
   }
 
@@ -150,8 +144,7 @@ absl::Status Import(const Invocation& in) {
   CONVENE_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
   absl::StatusOr<std::vector<CsvRecord>> records = ParseCsv(text);
   if (!records.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(shown_path, ", ", records.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat(shown_path, ", ", records.status().message()));
   }
   if (records->empty()) {
     return absl::InvalidArgumentError(
@@ -161,8 +154,7 @@ absl::Status Import(const Invocation& in) {
   }
   const bool large = records->size() - 1 > kProgressRows;
   Progress progress(in.err, large && isatty(STDERR_FILENO));
-  progress.Say(
-      absl::StrCat("read ", records->size() - 1, " rows from ", shown_path));
+  progress.Say(absl::StrCat("read ", records->size() - 1, " rows from ", shown_path));
 
   registration::ImportParticipantsRequest request;
   request.set_event_id(event);
@@ -195,8 +187,7 @@ absl::Status Import(const Invocation& in) {
   // Count rows, not errors: one row may have several.
   std::set<int> bad_lines;
   for (const registration::RowError& error : response.errors()) {
-    *in.err << "line " << error.line() << ": " << error.field() << ": "
-            << error.reason() << "\n";
+    *in.err << "line " << error.line() << ": " << error.field() << ": " << error.reason() << "\n";
     bad_lines.insert(error.line());
   }
   const int rows = request.rows_size();
@@ -212,20 +203,18 @@ absl::Status Import(const Invocation& in) {
       *in.out << ToJson(response);
       break;
     case OutputFormat::kCsv:
-      *in.out << RenderCsv(
-          ParticipantTable(response.participants(), in.output));
+      *in.out << RenderCsv(ParticipantTable(response.participants(), in.output));
       break;
     case OutputFormat::kTable: {
       const int imported = response.participants_size();
-      const std::string counts =
-          absl::StrCat(response.confirmed_count(), " confirmed, ",
-                       response.waitlisted_count(), " waitlisted");
+      const std::string counts = absl::StrCat(response.confirmed_count(), " confirmed, ",
+                                              response.waitlisted_count(), " waitlisted");
       if (request.validate_only()) {
         *in.out << absl::StrCat("dry run: ", rows - bad_rows, " of ", rows,
                                 " rows are valid; nothing was imported\n");
       } else {
-        *in.out << absl::StrCat("imported ", imported, " participant",
-                                imported == 1 ? "" : "s", ": ", counts, "\n");
+        *in.out << absl::StrCat("imported ", imported, " participant", imported == 1 ? "" : "s",
+                                ": ", counts, "\n");
       }
       break;
     }
@@ -237,8 +226,7 @@ absl::Status List(const Invocation& in) {
   registration::ListParticipantsRequest request;
   CONVENE_ASSIGN_OR_RETURN(std::string event, RequiredFlag(in.args, "event"));
   request.set_event_id(event);
-  CONVENE_RETURN_IF_ERROR(
-      SetFieldsFromFlags(in.args, ListFilterFlags(), &request, nullptr));
+  CONVENE_RETURN_IF_ERROR(SetFieldsFromFlags(in.args, ListFilterFlags(), &request, nullptr));
   CONVENE_ASSIGN_OR_RETURN(int limit, IntFlag(in.args, "limit", 0));
 
   ServiceClient client("registration", in.timeout);
@@ -246,20 +234,12 @@ absl::Status List(const Invocation& in) {
   // Every page collected into one response, so that JSON output is a single
   // document with no page token.
   registration::ListParticipantsResponse all;
-  do {
-    int wanted = limit > 0 ? limit - all.participants_size() : kMaxPageSize;
-    request.set_page_size(std::min(wanted, kMaxPageSize));
-    registration::ListParticipantsResponse page;
-    CONVENE_RETURN_IF_ERROR(client.Call([&](grpc::ClientContext* context) {
-      return stub->ListParticipants(context, request, &page);
-    }));
-    for (auto& participant : *page.mutable_participants()) {
-      if (limit > 0 && all.participants_size() >= limit) break;
-      *all.add_participants() = std::move(participant);
-    }
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty() &&
-           (limit == 0 || all.participants_size() < limit));
+  CONVENE_RETURN_IF_ERROR(CollectPages(
+      client, limit, request, &all,
+      [&](grpc::ClientContext* context, auto& page) {
+        return stub->ListParticipants(context, request, &page);
+      },
+      [](auto& response) { return response.mutable_participants(); }));
 
   switch (in.output) {
     case OutputFormat::kJson:
@@ -288,17 +268,15 @@ absl::Status Show(const Invocation& in) {
   CONVENE_RETURN_IF_ERROR(client.Call([&](grpc::ClientContext* context) {
     return stub->GetParticipant(context, request, &response);
   }));
-  PrintParticipant(in, response, response.participant(),
-                   ParticipantRecord(response.participant()));
+  PrintParticipant(in, response, response.participant(), ParticipantRecord(response.participant()));
   return absl::OkStatus();
 }
 
 absl::Status Update(const Invocation& in) {
   registration::UpdateParticipantRequest request;
   request.mutable_participant()->set_id(in.args.positional()[0]);
-  CONVENE_RETURN_IF_ERROR(SetFieldsFromFlags(in.args, ParticipantFlags(),
-                                             request.mutable_participant(),
-                                             request.mutable_update_mask()));
+  CONVENE_RETURN_IF_ERROR(SetFieldsFromFlags(
+      in.args, ParticipantFlags(), request.mutable_participant(), request.mutable_update_mask()));
   // An empty mask means "every field" to the service, which would blank
   // everything the user did not retype.
   if (request.update_mask().paths().empty()) {
@@ -312,8 +290,7 @@ absl::Status Update(const Invocation& in) {
   CONVENE_RETURN_IF_ERROR(client.Call([&](grpc::ClientContext* context) {
     return stub->UpdateParticipant(context, request, &response);
   }));
-  PrintParticipant(in, response, response.participant(),
-                   ParticipantRecord(response.participant()));
+  PrintParticipant(in, response, response.participant(), ParticipantRecord(response.participant()));
   return absl::OkStatus();
 }
 
@@ -327,8 +304,7 @@ absl::Status Cancel(const Invocation& in) {
     return stub->CancelParticipant(context, request, &response);
   }));
   const Participant& p = response.participant();
-  std::string line =
-      absl::StrCat(p.name(), " (", p.id(), ") ", StatusName(p.status()), "\n");
+  std::string line = absl::StrCat(p.name(), " (", p.id(), ") ", StatusName(p.status()), "\n");
   if (response.has_promoted()) line += PromotedLine(response.promoted());
   PrintParticipant(in, response, p, line);
   return absl::OkStatus();
@@ -345,10 +321,9 @@ absl::Status CheckIn(const Invocation& in) {
     return stub->CheckInParticipant(context, request, &response);
   }));
   const Participant& p = response.participant();
-  PrintParticipant(
-      in, response, p,
-      absl::StrCat(p.name(), " (", p.id(), ") checked in; days present: ",
-                   absl::StrJoin(p.check_in_days(), ", "), "\n"));
+  PrintParticipant(in, response, p,
+                   absl::StrCat(p.name(), " (", p.id(), ") checked in; days present: ",
+                                absl::StrJoin(p.check_in_days(), ", "), "\n"));
   return absl::OkStatus();
 }
 
@@ -362,20 +337,17 @@ struct SummarySection {
 std::vector<SummarySection> SummarySections(
     const registration::GetParticipationSummaryResponse& s) {
   std::vector<SummarySection> sections;
-  auto add =
-      [&](absl::string_view group, absl::string_view title,
-          const google::protobuf::RepeatedPtrField<registration::Count>& counts,
-          const google::protobuf::EnumDescriptor* type) {
-        SummarySection section{std::string(group), std::string(title), {}};
-        for (const registration::Count& count : counts) {
-          std::string key = type == nullptr
-                                ? count.key()
-                                : EnumDisplayName(type, count.key());
-          if (key.empty()) key = "unspecified";
-          section.counts.rows.push_back({key, absl::StrCat(count.count())});
-        }
-        sections.push_back(std::move(section));
-      };
+  auto add = [&](absl::string_view group, absl::string_view title,
+                 const google::protobuf::RepeatedPtrField<registration::Count>& counts,
+                 const google::protobuf::EnumDescriptor* type) {
+    SummarySection section{std::string(group), std::string(title), {}};
+    for (const registration::Count& count : counts) {
+      std::string key = type == nullptr ? count.key() : EnumDisplayName(type, count.key());
+      if (key.empty()) key = "unspecified";
+      section.counts.rows.push_back({key, absl::StrCat(count.count())});
+    }
+    sections.push_back(std::move(section));
+  };
   add("country", "by country", s.by_country(), nullptr);
   add("sector", "by sector", s.by_sector(), registration::Sector_descriptor());
   add("gender", "by gender", s.by_gender(), registration::Gender_descriptor());
@@ -401,10 +373,9 @@ absl::Status Summary(const Invocation& in) {
     case OutputFormat::kCsv: {
       Table table;
       table.header = {"group", "key", "count"};
-      table.rows = {
-          {"status", "confirmed", absl::StrCat(response.confirmed_count())},
-          {"status", "waitlisted", absl::StrCat(response.waitlisted_count())},
-          {"status", "cancelled", absl::StrCat(response.cancelled_count())}};
+      table.rows = {{"status", "confirmed", absl::StrCat(response.confirmed_count())},
+                    {"status", "waitlisted", absl::StrCat(response.waitlisted_count())},
+                    {"status", "cancelled", absl::StrCat(response.cancelled_count())}};
       for (const SummarySection& section : SummarySections(response)) {
         for (const auto& row : section.counts.rows) {
           table.rows.push_back({section.group, row[0], row[1]});
@@ -417,8 +388,7 @@ absl::Status Summary(const Invocation& in) {
       const int countries = response.by_country_size();
       *in.out << absl::StrCat(response.confirmed_count(), " confirmed, ",
                               response.waitlisted_count(), " waitlisted, ",
-                              response.cancelled_count(), " cancelled; from ",
-                              countries,
+                              response.cancelled_count(), " cancelled; from ", countries,
                               countries == 1 ? " country\n" : " countries\n");
       // Each section a heading and its counts, indented beneath.
       for (const SummarySection& section : SummarySections(response)) {
@@ -445,8 +415,8 @@ std::vector<Command> ParticipantCommands() {
   std::vector<FlagSpec> add_flags = ParticipantFlagSpecs();
   add_flags.push_back({"event"});
   add_flags.push_back({"request-id"});
-  std::vector<FlagSpec> list_flags = FlagSpecsFor(
-      registration::ListParticipantsRequest::descriptor(), ListFilterFlags());
+  std::vector<FlagSpec> list_flags =
+      FlagSpecsFor(registration::ListParticipantsRequest::descriptor(), ListFilterFlags());
   list_flags.push_back({"event"});
   list_flags.push_back({"limit"});
   return {
@@ -468,9 +438,7 @@ std::vector<Command> ParticipantCommands() {
        "line names the columns (name, email, country, organization, sector, "
        "gender, role, attendance_mode, nominated_by; other columns become "
        "attributes). One bad row imports nothing unless --skip-invalid.",
-       {{"event"},
-        {"skip-invalid", FlagSpec::Kind::kSwitch},
-        {"dry-run", FlagSpec::Kind::kSwitch}},
+       {{"event"}, {"skip-invalid", FlagSpec::Kind::kSwitch}, {"dry-run", FlagSpec::Kind::kSwitch}},
        {"FILE.csv"},
        Import},
       {"participant",

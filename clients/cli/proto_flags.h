@@ -31,8 +31,7 @@ std::vector<FlagSpec> FlagSpecsFor(const google::protobuf::Descriptor* type,
 // appends the field's name to `mask` when `mask` is not null. Supported field
 // types: string, int32, enum, repeated string, and map<string, string>
 // (written key=value). Usage errors name the flag.
-absl::Status SetFieldsFromFlags(const ParsedArgs& args,
-                                absl::Span<const FlagField> fields,
+absl::Status SetFieldsFromFlags(const ParsedArgs& args, absl::Span<const FlagField> fields,
                                 google::protobuf::Message* message,
                                 google::protobuf::FieldMask* mask);
 

@@ -49,8 +49,7 @@ std::string Role(const Participant& p) {
   return EnumDisplay(registration::Role_descriptor(), p.role());
 }
 std::string AttendanceMode(const Participant& p) {
-  return EnumDisplay(registration::AttendanceMode_descriptor(),
-                     p.attendance_mode());
+  return EnumDisplay(registration::AttendanceMode_descriptor(), p.attendance_mode());
 }
 
 }  // namespace
@@ -75,31 +74,26 @@ std::string EventRecord(const Event& event) {
   });
 }
 
-Table EventTable(const google::protobuf::RepeatedPtrField<Event>& events,
-                 OutputFormat format) {
+Table EventTable(const google::protobuf::RepeatedPtrField<Event>& events, OutputFormat format) {
   Table table;
   if (format != OutputFormat::kCsv) {
     table.header = {"id", "title", "dates", "place", "capacity"};
     table.cut_order = {3, 1};  // place, title
     for (const Event& e : events) {
-      table.rows.push_back(
-          {e.id(), e.title(), Dates(e), Place(e), Capacity(e)});
+      table.rows.push_back({e.id(), e.title(), Dates(e), Place(e), Capacity(e)});
     }
     return table;
   }
-  table.header = {"id",         "title",     "theme",       "format",
-                  "venue",      "city",      "country",     "time_zone",
-                  "start_date", "end_date",  "capacity",    "organisers",
-                  "funders",    "languages", "create_time", "update_time"};
+  table.header = {"id",      "title",     "theme",       "format",     "venue",    "city",
+                  "country", "time_zone", "start_date",  "end_date",   "capacity", "organisers",
+                  "funders", "languages", "create_time", "update_time"};
   for (const Event& e : events) {
-    table.rows.push_back({e.id(), e.title(), e.theme(), Format(e), e.venue(),
-                          e.city(), e.country(), e.time_zone(), e.start_date(),
-                          e.end_date(), absl::StrCat(e.capacity()),
+    table.rows.push_back({e.id(), e.title(), e.theme(), Format(e), e.venue(), e.city(), e.country(),
+                          e.time_zone(), e.start_date(), e.end_date(), absl::StrCat(e.capacity()),
                           absl::StrJoin(e.organisers(), kListSeparator),
                           absl::StrJoin(e.funders(), kListSeparator),
                           absl::StrJoin(e.languages(), kListSeparator),
-                          FormatTimestamp(e.create_time()),
-                          FormatTimestamp(e.update_time())});
+                          FormatTimestamp(e.create_time()), FormatTimestamp(e.update_time())});
   }
   return table;
 }
@@ -136,18 +130,16 @@ std::string ParticipantRecord(const Participant& p) {
   return RenderRecord(fields);
 }
 
-Table ParticipantTable(
-    const google::protobuf::RepeatedPtrField<Participant>& participants,
-    OutputFormat format) {
+Table ParticipantTable(const google::protobuf::RepeatedPtrField<Participant>& participants,
+                       OutputFormat format) {
   Table table;
   if (format != OutputFormat::kCsv) {
-    table.header = {"id",     "name", "country", "organization",
-                    "sector", "role", "status"};
+    table.header = {"id", "name", "country", "organization", "sector", "role", "status"};
     table.drop_order = {5, 3};       // role, organization
     table.cut_order = {3, 4, 5, 1};  // organization, sector, role, name
     for (const Participant& p : participants) {
-      table.rows.push_back({p.id(), p.name(), p.country(), p.organization(),
-                            Sector(p), Role(p), StatusName(p.status())});
+      table.rows.push_back({p.id(), p.name(), p.country(), p.organization(), Sector(p), Role(p),
+                            StatusName(p.status())});
     }
     return table;
   }
@@ -157,10 +149,9 @@ Table ParticipantTable(
   for (const Participant& p : participants) {
     for (const auto& [key, value] : p.attributes()) keys.insert(key);
   }
-  table.header = {"id",      "event_id",        "name",         "email",
-                  "country", "organization",    "sector",       "gender",
-                  "role",    "attendance_mode", "nominated_by", "status",
-                  "arrival", "check_in_days"};
+  table.header = {"id",           "event_id", "name",    "email",        "country",
+                  "organization", "sector",   "gender",  "role",         "attendance_mode",
+                  "nominated_by", "status",   "arrival", "check_in_days"};
   table.header.insert(table.header.end(), keys.begin(), keys.end());
   for (const Participant& p : participants) {
     std::vector<std::string> row = {p.id(),
@@ -187,8 +178,8 @@ Table ParticipantTable(
 }
 
 std::string PromotedLine(const Participant& participant) {
-  return absl::StrCat("promoted from the waitlist: ", participant.name(), " (",
-                      participant.id(), ")\n");
+  return absl::StrCat("promoted from the waitlist: ", participant.name(), " (", participant.id(),
+                      ")\n");
 }
 
 }  // namespace convene::cli

@@ -18,16 +18,15 @@ namespace registration = ::convene::registration::v1;
 std::string EventRecord(const registration::Event& event);
 // One row per event: id, title, dates, place, capacity (for table output) or
 // every field (for CSV).
-Table EventTable(
-    const google::protobuf::RepeatedPtrField<registration::Event>& events,
-    OutputFormat format);
+Table EventTable(const google::protobuf::RepeatedPtrField<registration::Event>& events,
+                 OutputFormat format);
 
 std::string ParticipantRecord(const registration::Participant& participant);
 // Table output: id, name, country, organization, sector, role, status. CSV:
 // every field, then one column per attribute key.
-Table ParticipantTable(const google::protobuf::RepeatedPtrField<
-                           registration::Participant>& participants,
-                       OutputFormat format);
+Table ParticipantTable(
+    const google::protobuf::RepeatedPtrField<registration::Participant>& participants,
+    OutputFormat format);
 
 // "civil-society", "waitlisted", ... (enums.h) for a participant's fields.
 std::string StatusName(registration::ParticipantStatus status);

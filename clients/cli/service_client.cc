@@ -19,8 +19,7 @@ const std::vector<ServiceInfo>& Services() {
 }
 
 std::string ServiceAddress(absl::string_view service) {
-  std::string variable =
-      absl::StrCat("CONVENE_", absl::AsciiStrToUpper(service), "_ADDR");
+  std::string variable = absl::StrCat("CONVENE_", absl::AsciiStrToUpper(service), "_ADDR");
   const char* value = std::getenv(variable.c_str());
   if (value != nullptr && *value != '\0') return value;
   for (const ServiceInfo& info : Services()) {
@@ -37,23 +36,20 @@ ServiceClient::ServiceClient(absl::string_view service, absl::Duration timeout)
       timeout_(timeout),
       channel_(MakeChannel(address_)) {}
 
-absl::Status ServiceClient::Call(
-    absl::FunctionRef<grpc::Status(grpc::ClientContext*)> rpc) {
+absl::Status ServiceClient::Call(absl::FunctionRef<grpc::Status(grpc::ClientContext*)> rpc) {
   std::unique_ptr<grpc::ClientContext> context = NewCallContext(timeout_);
   grpc::Status status = rpc(context.get());
   if (status.ok()) return absl::OkStatus();
-  const std::string hint =
-      "is it running? start it with deploy/local/stack.sh start";
+  const std::string hint = "is it running? start it with deploy/local/stack.sh start";
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
-      return absl::UnavailableError(absl::StrCat("cannot reach the ", service_,
-                                                 " service at ", address_, " (",
-                                                 hint, ")"));
+      return absl::UnavailableError(
+          absl::StrCat("cannot reach the ", service_, " service at ", address_, " (", hint, ")"));
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return absl::DeadlineExceededError(absl::StrFormat(
-          "cannot reach the %s service at %s within %s (%s; a large import "
-          "may need a longer --timeout)",
-          service_, address_, absl::FormatDuration(timeout_), hint));
+      return absl::DeadlineExceededError(
+          absl::StrFormat("cannot reach the %s service at %s within %s (%s; a large import "
+                          "may need a longer --timeout)",
+                          service_, address_, absl::FormatDuration(timeout_), hint));
     default:
       return FromGrpcStatus(status);
   }

@@ -6,6 +6,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,33 @@ class ServiceClient {
   absl::Duration timeout_;
   std::shared_ptr<grpc::Channel> channel_;
 };
+
+// Follows page tokens until every item (or `limit` items, when > 0) is in
+// `all`, so that list commands print one response whatever the page size.
+//   CollectPages(client, limit, request, &all,
+//                [&](auto* context, auto& page) {
+//                  return stub->ListEvents(context, request, &page);
+//                },
+//                [](auto& response) { return response.mutable_events(); });
+template <typename Request, typename Response, typename Rpc, typename Items>
+absl::Status CollectPages(ServiceClient& client, int limit, Request& request, Response* all,
+                          Rpc rpc, Items items) {
+  constexpr int kMaxPageSize = 1000;  // the services' largest page
+  do {
+    const int wanted = limit > 0 ? limit - items(*all)->size() : kMaxPageSize;
+    request.set_page_size(std::min(wanted, kMaxPageSize));
+    Response page;
+    absl::Status status =
+        client.Call([&](grpc::ClientContext* context) { return rpc(context, page); });
+    if (!status.ok()) return status;
+    for (auto& item : *items(page)) {
+      if (limit > 0 && items(*all)->size() >= limit) break;
+      *items(*all)->Add() = std::move(item);
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() && (limit == 0 || items(*all)->size() < limit));
+  return absl::OkStatus();
+}
 
 }  // namespace convene::cli
 

@@ -24,15 +24,13 @@ std::string Check(ServiceClient& client) {
   auto stub = grpc::health::v1::Health::NewStub(client.channel());
   HealthCheckRequest request;  // the empty service name: the whole server
   HealthCheckResponse response;
-  absl::Status status = client.Call([&](grpc::ClientContext* context) {
-    return stub->Check(context, request, &response);
-  });
+  absl::Status status = client.Call(
+      [&](grpc::ClientContext* context) { return stub->Check(context, request, &response); });
   if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
     return "unreachable";
   }
-  return status.ok() && response.status() == HealthCheckResponse::SERVING
-             ? "serving"
-             : "not serving";
+  return status.ok() && response.status() == HealthCheckResponse::SERVING ? "serving"
+                                                                          : "not serving";
 }
 
 absl::Status Status(const Invocation& in) {
@@ -55,14 +53,12 @@ absl::Status Status(const Invocation& in) {
       for (const auto& row : table.rows) {
         std::vector<std::string> members;
         for (size_t i = 0; i < row.size(); ++i) {
-          members.push_back(absl::StrCat("   \"", table.header[i], "\": \"",
-                                         absl::CEscape(row[i]), "\""));
+          members.push_back(
+              absl::StrCat("   \"", table.header[i], "\": \"", absl::CEscape(row[i]), "\""));
         }
-        objects.push_back(
-            absl::StrCat("  {\n", absl::StrJoin(members, ",\n"), "\n  }"));
+        objects.push_back(absl::StrCat("  {\n", absl::StrJoin(members, ",\n"), "\n  }"));
       }
-      *in.out << "{\n \"services\": [\n"
-              << absl::StrJoin(objects, ",\n") << "\n ]\n}\n";
+      *in.out << "{\n \"services\": [\n" << absl::StrJoin(objects, ",\n") << "\n ]\n}\n";
       break;
     }
     case OutputFormat::kCsv:
@@ -75,9 +71,9 @@ absl::Status Status(const Invocation& in) {
   // Only registration is built so far; the others are listed for the
   // operator's information.
   if (!registration_serving) {
-    return absl::UnavailableError(absl::StrCat(
-        "the registration service at ", ServiceAddress("registration"),
-        " is not serving (start it with deploy/local/stack.sh start)"));
+    return absl::UnavailableError(
+        absl::StrCat("the registration service at ", ServiceAddress("registration"),
+                     " is not serving (start it with deploy/local/stack.sh start)"));
   }
   return absl::OkStatus();
 }

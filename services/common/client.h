@@ -25,8 +25,7 @@ inline constexpr absl::Duration kDefaultCallTimeout = absl::Seconds(10);
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
 // A fresh context whose deadline is `timeout` from now.
-std::unique_ptr<grpc::ClientContext> NewCallContext(
-    absl::Duration timeout = kDefaultCallTimeout);
+std::unique_ptr<grpc::ClientContext> NewCallContext(absl::Duration timeout = kDefaultCallTimeout);
 
 }  // namespace convene
 

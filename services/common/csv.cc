@@ -39,8 +39,8 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
       ++i;
       while (true) {
         if (i >= text.size()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "line ", start_line, ": a quoted field is never closed"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("line ", start_line, ": a quoted field is never closed"));
         }
         if (text[i] == '"') {
           if (i + 1 < text.size() && text[i + 1] == '"') {
@@ -54,11 +54,9 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
         if (text[i] == '\n') ++line;
         cell.push_back(text[i++]);
       }
-      if (i < text.size() && text[i] != ',' && text[i] != '\n' &&
-          text[i] != '\r') {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "line ", line,
-            ": text after a closing quote (write \"\" for a quote)"));
+      if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+        return absl::InvalidArgumentError(
+            absl::StrCat("line ", line, ": text after a closing quote (write \"\" for a quote)"));
       }
       continue;
     }
@@ -83,8 +81,7 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
 
 std::string CsvField(absl::string_view value) {
   std::string out(value);
-  if (!out.empty() &&
-      absl::string_view("=+-@\t\r").find(out[0]) != absl::string_view::npos) {
+  if (!out.empty() && absl::string_view("=+-@\t\r").find(out[0]) != absl::string_view::npos) {
     double number;
     if (!absl::SimpleAtod(out, &number)) out.insert(0, "'");
   }

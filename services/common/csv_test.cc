@@ -20,10 +20,8 @@ TEST(ParseCsvTest, QuotesCommasAndEmbeddedLineBreaks) {
       "Siti,KPK\n");
   ASSERT_TRUE(records.ok()) << records.status();
   ASSERT_EQ(records->size(), 4u);
-  EXPECT_THAT((*records)[1].cells,
-              ElementsAre("Nguyễn Thị Hoa", "Towards Transparency, Vietnam"));
-  EXPECT_THAT((*records)[2].cells,
-              ElementsAre("Ahmad \"Zul\" Hassan", "Line one\nLine two"));
+  EXPECT_THAT((*records)[1].cells, ElementsAre("Nguyễn Thị Hoa", "Towards Transparency, Vietnam"));
+  EXPECT_THAT((*records)[2].cells, ElementsAre("Ahmad \"Zul\" Hassan", "Line one\nLine two"));
   EXPECT_EQ((*records)[2].line, 3);
   // The record after a two-line field starts on line 5.
   EXPECT_EQ((*records)[3].line, 5);
@@ -49,14 +47,12 @@ TEST(ParseCsvTest, NoTrailingNewline) {
 
 TEST(ParseCsvTest, UnclosedQuoteNamesTheLineWhereItOpened) {
   EXPECT_THAT(ParseCsv("a,b\n1,\"open\n2,3\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("line 2: a quoted field")));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 2: a quoted field")));
 }
 
 TEST(ParseCsvTest, TextAfterClosingQuoteIsAnError) {
-  EXPECT_THAT(
-      ParseCsv("a\n\"x\"y\n"),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 2")));
+  EXPECT_THAT(ParseCsv("a\n\"x\"y\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 2")));
 }
 
 TEST(CsvFieldTest, QuotesWhenNeededAndDisarmsFormulas) {
@@ -70,8 +66,7 @@ TEST(CsvFieldTest, QuotesWhenNeededAndDisarmsFormulas) {
 }
 
 TEST(CsvRoundTripTest, WrittenFieldsParseBack) {
-  std::vector<std::string> fields = {"x", "with, comma", "with \"quote\"",
-                                     "two\nlines", ""};
+  std::vector<std::string> fields = {"x", "with, comma", "with \"quote\"", "two\nlines", ""};
   auto records = ParseCsv(CsvLine(fields));
   ASSERT_TRUE(records.ok());
   ASSERT_EQ(records->size(), 1u);

@@ -16,14 +16,12 @@ namespace convene {
 
 // Parses "YYYY-MM-DD" (a real calendar day). INVALID_ARGUMENT names `field`
 // otherwise.
-absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view text,
-                                        absl::string_view field);
+absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view text, absl::string_view field);
 std::string FormatDay(absl::CivilDay day);
 
 // Loads an IANA zone such as "Asia/Almaty". INVALID_ARGUMENT names `field` when
 // the zone is unknown.
-absl::StatusOr<absl::TimeZone> LoadZone(absl::string_view name,
-                                        absl::string_view field);
+absl::StatusOr<absl::TimeZone> LoadZone(absl::string_view name, absl::string_view field);
 
 void ToTimestamp(absl::Time time, google::protobuf::Timestamp* timestamp);
 

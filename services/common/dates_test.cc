@@ -18,11 +18,10 @@ TEST(ParseDayTest, AcceptsRealDays) {
 }
 
 TEST(ParseDayTest, RejectsImpossibleAndMalformedDays) {
-  for (const char* text : {"2023-02-29", "2024-13-01", "2024-1-1", "01/10/2024",
-                           "", "2024-10-01x"}) {
-    EXPECT_THAT(
-        ParseDay(text, "start_date"),
-        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("start_date")))
+  for (const char* text :
+       {"2023-02-29", "2024-13-01", "2024-1-1", "01/10/2024", "", "2024-10-01x"}) {
+    EXPECT_THAT(ParseDay(text, "start_date"),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("start_date")))
         << text;
   }
 }
@@ -30,12 +29,10 @@ TEST(ParseDayTest, RejectsImpossibleAndMalformedDays) {
 TEST(LoadZoneTest, KnowsIanaZonesAndNamesTheFieldOtherwise) {
   EXPECT_TRUE(LoadZone("Asia/Kuala_Lumpur", "time_zone").ok());
   EXPECT_TRUE(LoadZone("Asia/Almaty", "time_zone").ok());
-  EXPECT_THAT(
-      LoadZone("Asia/Atlantis", "time_zone"),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("time_zone")));
-  EXPECT_THAT(
-      LoadZone("", "time_zone"),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("required")));
+  EXPECT_THAT(LoadZone("Asia/Atlantis", "time_zone"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("time_zone")));
+  EXPECT_THAT(LoadZone("", "time_zone"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("required")));
 }
 
 }  // namespace

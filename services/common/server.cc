@@ -20,8 +20,7 @@
 
 ABSL_FLAG(std::string, listen, "",
           "HOST:PORT to listen on (each service has its own default port)");
-ABSL_FLAG(std::string, data_dir, "./data",
-          "Folder holding this service's SQLite database");
+ABSL_FLAG(std::string, data_dir, "./data", "Folder holding this service's SQLite database");
 ABSL_FLAG(double, drain_seconds, 5.0,
           "On SIGTERM/SIGINT, how long calls in flight may take to finish");
 
@@ -45,8 +44,7 @@ sigset_t ShutdownSignals() {
 
 void LogLine(absl::string_view message) {
   absl::FPrintF(stderr, "%s %s: %s\n",
-                absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
-                                 absl::UTCTimeZone()),
+                absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
                 ProgramName(), message);
 }
 
@@ -69,8 +67,7 @@ std::string DataDir() {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) {
-    LogLine(
-        absl::StrCat("cannot create --data_dir=", dir, ": ", error.message()));
+    LogLine(absl::StrCat("cannot create --data_dir=", dir, ": ", error.message()));
     std::exit(2);
   }
   return dir;
@@ -89,8 +86,8 @@ int ServeUntilSignalled(const std::vector<grpc::Service*>& services) {
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    LogLine(absl::StrCat("cannot listen on ", listen,
-                         " (is the address valid and the port free?)"));
+    LogLine(
+        absl::StrCat("cannot listen on ", listen, " (is the address valid and the port free?)"));
     return 2;
   }
   LogLine(absl::StrCat("listening on ", listen, " (pid ", getpid(), ")"));
@@ -100,21 +97,17 @@ int ServeUntilSignalled(const std::vector<grpc::Service*>& services) {
     int signal = 0;
     sigwait(&set, &signal);
     double drain = absl::GetFlag(FLAGS_drain_seconds);
-    LogLine(absl::StrCat("signal ", signal,
-                         ": not serving; draining calls for up to ", drain,
-                         " s"));
+    LogLine(
+        absl::StrCat("signal ", signal, ": not serving; draining calls for up to ", drain, " s"));
     // Health first, so load balancers stop sending; then refuse new calls, let
     // those in flight finish, and close. (grpc::Server::Shutdown alone would
     // also wait out the whole deadline for clients that merely keep an idle
     // connection open.)
     server->GetHealthCheckService()->SetServingStatus(false);
     ServerCalls().Close();
-    const bool idle =
-        ServerCalls().WaitIdle(absl::Now() + absl::Microseconds(drain * 1e6));
-    if (!idle)
-      LogLine("drain deadline passed; cancelling the calls still in flight");
-    server->Shutdown(std::chrono::system_clock::now() +
-                     std::chrono::milliseconds(100));
+    const bool idle = ServerCalls().WaitIdle(absl::Now() + absl::Microseconds(drain * 1e6));
+    if (!idle) LogLine("drain deadline passed; cancelling the calls still in flight");
+    server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(100));
   });
   server->Wait();
   shutdown.join();

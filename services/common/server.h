@@ -35,8 +35,7 @@ namespace convene {
 // Blocks SIGTERM and SIGINT (so that only the shutdown thread sees them; call
 // it before any thread is started), parses the flags, and fills in --listen
 // with `default_listen` when it was not given.
-void InitServer(int argc, char** argv, absl::string_view program,
-                absl::string_view default_listen);
+void InitServer(int argc, char** argv, absl::string_view program, absl::string_view default_listen);
 
 // --data_dir, created if missing. Exits with a clear message when it cannot be
 // created.

@@ -31,8 +31,7 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 // `CONVENE_ASSIGN_OR_RETURN(auto x, StatusOrExpr());` declares or assigns `x`
 // from the value, or returns the error from the enclosing function.
 #define CONVENE_ASSIGN_OR_RETURN(lhs, expr) \
-  CONVENE_ASSIGN_OR_RETURN_IMPL_(           \
-      CONVENE_STATUS_CONCAT_(convene_statusor_, __LINE__), lhs, expr)
+  CONVENE_ASSIGN_OR_RETURN_IMPL_(CONVENE_STATUS_CONCAT_(convene_statusor_, __LINE__), lhs, expr)
 #define CONVENE_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
   auto statusor = (expr);                                   \
   if (!statusor.ok()) return std::move(statusor).status();  \

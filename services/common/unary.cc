@@ -21,8 +21,7 @@ void CallGate::Close() {
 
 bool CallGate::WaitIdle(absl::Time deadline) {
   std::unique_lock<std::mutex> lock(mu_);
-  return idle_.wait_until(lock, absl::ToChronoTime(deadline),
-                          [this] { return active_ == 0; });
+  return idle_.wait_until(lock, absl::ToChronoTime(deadline), [this] { return active_ == 0; });
 }
 
 CallGate& ServerCalls() {

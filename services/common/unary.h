@@ -44,13 +44,11 @@ class CallGate {
 CallGate& ServerCalls();
 
 template <typename Operation>
-grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                Operation&& operation) {
+grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Operation&& operation) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (!ServerCalls().Enter()) {
-    reactor->Finish(grpc::Status(
-        grpc::StatusCode::UNAVAILABLE,
-        "the service is shutting down; retry on another instance"));
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                 "the service is shutting down; retry on another instance"));
     return reactor;
   }
   const absl::Status status = operation();

@@ -26,11 +26,10 @@ struct SpecialFold {
 // Whitespace, apostrophes, hyphens and letters that fold to two letters;
 // checked before kFoldRanges.
 constexpr SpecialFold kSpecialFolds[] = {
-    {0x09, " "},   {0x0A, " "},   {0x0B, " "},    {0x0C, " "},   {0x0D, " "},
-    {0x20, " "},   {0xA0, " "},   {0x2018, "'"},  {0x2019, "'"}, {0x02BC, "'"},
-    {0x2010, "-"}, {0x2011, "-"}, {0xC6, "ae"},   {0xE6, "ae"},  {0xDE, "th"},
-    {0xFE, "th"},  {0xDF, "ss"},  {0x1E9E, "ss"}, {0x132, "ij"}, {0x133, "ij"},
-    {0x152, "oe"}, {0x153, "oe"},
+    {0x09, " "},   {0x0A, " "},   {0x0B, " "},   {0x0C, " "},   {0x0D, " "},   {0x20, " "},
+    {0xA0, " "},   {0x2018, "'"}, {0x2019, "'"}, {0x02BC, "'"}, {0x2010, "-"}, {0x2011, "-"},
+    {0xC6, "ae"},  {0xE6, "ae"},  {0xDE, "th"},  {0xFE, "th"},  {0xDF, "ss"},  {0x1E9E, "ss"},
+    {0x132, "ij"}, {0x133, "ij"}, {0x152, "oe"}, {0x153, "oe"},
 };
 
 struct FoldRange {
@@ -168,10 +167,9 @@ std::optional<std::string> NormalizeCountry(absl::string_view text) {
     return std::nullopt;
   }
   absl::Span<const AliasRow> aliases = countries_internal::Aliases();
-  auto it = std::lower_bound(aliases.begin(), aliases.end(), key,
-                             [](const AliasRow& row, absl::string_view k) {
-                               return absl::string_view(row.key) < k;
-                             });
+  auto it = std::lower_bound(
+      aliases.begin(), aliases.end(), key,
+      [](const AliasRow& row, absl::string_view k) { return absl::string_view(row.key) < k; });
   if (it == aliases.end() || absl::string_view(it->key) != key) {
     return std::nullopt;
   }
@@ -183,10 +181,9 @@ std::string CountryName(absl::string_view code) {
   if (code.size() != 2) return "";
   const std::string upper = absl::AsciiStrToUpper(code);
   absl::Span<const CountryRow> countries = countries_internal::Countries();
-  auto it = std::lower_bound(countries.begin(), countries.end(), upper,
-                             [](const CountryRow& row, absl::string_view c) {
-                               return absl::string_view(row.code) < c;
-                             });
+  auto it = std::lower_bound(
+      countries.begin(), countries.end(), upper,
+      [](const CountryRow& row, absl::string_view c) { return absl::string_view(row.code) < c; });
   if (it == countries.end() || absl::string_view(it->code) != upper) return "";
   return std::string(it->name);
 }

@@ -117,9 +117,8 @@ TEST(NormalizeCountryTest, KnownForms) {
 }
 
 TEST(NormalizeCountryTest, UnknownOrAmbiguousIsNullopt) {
-  for (absl::string_view text :
-       {"Atlantis", "", "   ", "XX", "xx", "Korea", "korea", "Viet", "the",
-        "The ", "Nam Viet", "V N", "Viet Nam, Socialist Republic of"}) {
+  for (absl::string_view text : {"Atlantis", "", "   ", "XX", "xx", "Korea", "korea", "Viet", "the",
+                                 "The ", "Nam Viet", "V N", "Viet Nam, Socialist Republic of"}) {
     EXPECT_EQ(NormalizeCountry(text), std::nullopt) << text;
   }
 }
@@ -157,10 +156,9 @@ TEST(CountryTableTest, HoldsEveryIsoCodesEntryOnce) {
     EXPECT_STRNE(row.name, "") << code;
   }
   EXPECT_TRUE(std::is_sorted(codes.begin(), codes.end()));
-  for (absl::string_view code :
-       {"LA", "VN", "TL", "TR", "KR", "KP", "PS", "IR", "BO", "MD", "TZ",
-        "FM", "VE", "RU", "GB", "US", "BN", "MM", "KG", "CI", "CZ", "NL",
-        "MY", "ID", "TH", "PH", "SG", "KH", "KZ", "UZ", "TJ", "IN"}) {
+  for (absl::string_view code : {"LA", "VN", "TL", "TR", "KR", "KP", "PS", "IR", "BO", "MD", "TZ",
+                                 "FM", "VE", "RU", "GB", "US", "BN", "MM", "KG", "CI", "CZ", "NL",
+                                 "MY", "ID", "TH", "PH", "SG", "KH", "KZ", "UZ", "TJ", "IN"}) {
     EXPECT_TRUE(codes.count(std::string(code))) << code;
   }
 }
@@ -169,11 +167,9 @@ TEST(CountryTableTest, EveryCodeAndNameRoundTrips) {
   for (const auto& row : countries_internal::Countries()) {
     const std::string code = row.code;
     EXPECT_EQ(CountryName(code), row.name);
-    EXPECT_THAT(NormalizeCountry(CountryName(code)), Optional(Eq(code)))
-        << row.name;
+    EXPECT_THAT(NormalizeCountry(CountryName(code)), Optional(Eq(code))) << row.name;
     EXPECT_THAT(NormalizeCountry(code), Optional(Eq(code)));
-    EXPECT_THAT(NormalizeCountry(absl::AsciiStrToLower(code)),
-                Optional(Eq(code)));
+    EXPECT_THAT(NormalizeCountry(absl::AsciiStrToLower(code)), Optional(Eq(code)));
   }
 }
 
@@ -200,8 +196,7 @@ TEST(CountryKeyTest, AgreesWithTheGenerator) {
   // At least each country's alpha-2, alpha-3 and name.
   ASSERT_GE(samples.size(), 3 * countries_internal::Countries().size());
   for (const auto& sample : samples) {
-    EXPECT_EQ(countries_internal::CountryKey(sample.text), sample.key)
-        << sample.text;
+    EXPECT_EQ(countries_internal::CountryKey(sample.text), sample.key) << sample.text;
   }
 }
 

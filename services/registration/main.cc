@@ -14,8 +14,7 @@ int main(int argc, char** argv) {
   const std::string path = convene::DataDir() + "/registration.db";
   auto store = convene::registration::RegistrationStore::Open(path);
   if (!store.ok()) {
-    convene::LogLine(
-        absl::StrCat("cannot open ", path, ": ", store.status().message()));
+    convene::LogLine(absl::StrCat("cannot open ", path, ": ", store.status().message()));
     return 2;
   }
   convene::registration::Registry registry(store->get());

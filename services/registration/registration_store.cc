@@ -52,38 +52,35 @@ CREATE TABLE check_ins (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr char kInsertEventSql[] =
-    "INSERT INTO events (id, event) VALUES (?, ?)";
+constexpr char kInsertEventSql[] = "INSERT INTO events (id, event) VALUES (?, ?)";
 constexpr char kSelectEventSql[] = "SELECT event FROM events WHERE id = ?";
 constexpr char kUpdateEventSql[] = "UPDATE events SET event = ? WHERE id = ?";
 constexpr char kListEventsSql[] =
     "SELECT seq, event FROM events WHERE seq > ? ORDER BY seq LIMIT ?";
 
 // The participant columns every SELECT reads, in ReadParticipantRow's order.
-#define CONVENE_PARTICIPANT_COLUMNS                                          \
-  "seq, id, event_id, arrival, name, email, country, organization, sector, " \
-  "gender, role, "                                                           \
+#define CONVENE_PARTICIPANT_COLUMNS                                                        \
+  "seq, id, event_id, arrival, name, email, country, organization, sector, gender, role, " \
   "attendance_mode, nominated_by, status, create_micros, update_micros"
 
+// Parameters: id, event_id, then BindProfile's 11 (name ... status), create_micros, update_micros.
+// Arrival is the next position within the event.
 constexpr char kInsertParticipantSql[] =
-    "INSERT INTO participants (id, event_id, arrival, name, email, email_key, "
-    "country, "
-    "organization, sector, gender, role, attendance_mode, nominated_by, "
-    "status, create_micros, "
-    "update_micros) VALUES (?, ?, (SELECT COALESCE(MAX(arrival), 0) + 1 FROM "
-    "participants WHERE "
-    "event_id = ?2), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING arrival";
+    "INSERT INTO participants (id, event_id, arrival, name, email, email_key, country, "
+    "organization, sector, gender, role, attendance_mode, nominated_by, status, create_micros, "
+    "update_micros) "
+    "VALUES (?1, ?2, (SELECT COALESCE(MAX(arrival), 0) + 1 FROM participants WHERE event_id = ?2), "
+    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+    "RETURNING arrival";
+// Parameters: BindProfile's 11 (name ... status), update_micros, id.
 constexpr char kUpdateParticipantSql[] =
-    "UPDATE participants SET name = ?, email = ?, email_key = ?, country = ?, "
-    "organization = ?, "
-    "sector = ?, gender = ?, role = ?, attendance_mode = ?, nominated_by = ?, "
-    "status = ?, "
-    "update_micros = ? WHERE id = ?";
+    "UPDATE participants SET name = ?1, email = ?2, email_key = ?3, country = ?4, "
+    "organization = ?5, sector = ?6, gender = ?7, role = ?8, attendance_mode = ?9, "
+    "nominated_by = ?10, status = ?11, update_micros = ?12 WHERE id = ?13";
 constexpr char kSelectParticipantSql[] =
     "SELECT " CONVENE_PARTICIPANT_COLUMNS " FROM participants WHERE id = ?";
 constexpr char kSelectParticipantByEmailSql[] =
-    "SELECT " CONVENE_PARTICIPANT_COLUMNS
-    " FROM participants WHERE event_id = ? AND email_key = ?";
+    "SELECT " CONVENE_PARTICIPANT_COLUMNS " FROM participants WHERE event_id = ? AND email_key = ?";
 constexpr char kCountWithStatusSql[] =
     "SELECT COUNT(*) FROM participants WHERE event_id = ? AND status = ?";
 constexpr char kEarliestWithStatusSql[] =
@@ -93,42 +90,50 @@ constexpr char kEarliestWithStatusSql[] =
 constexpr char kListParticipantsSql[] =
     "SELECT " CONVENE_PARTICIPANT_COLUMNS
     " FROM participants WHERE event_id = ?1 AND seq > ?2"
-    " AND (?3 = 0 OR status = ?3) AND (?4 = '' OR country = ?4) AND (?5 = 0 OR "
-    "sector = ?5)"
-    " AND (?6 = 0 OR role = ?6) AND (?7 = 0 OR gender = ?7) ORDER BY seq LIMIT "
-    "?8";
+    " AND (?3 = 0 OR status = ?3) AND (?4 = '' OR country = ?4) AND (?5 = 0 OR sector = ?5)"
+    " AND (?6 = 0 OR role = ?6) AND (?7 = 0 OR gender = ?7)"
+    " ORDER BY seq LIMIT ?8";
 constexpr char kSelectAttributesSql[] =
-    "SELECT key, value FROM participant_attributes WHERE participant_id = ? "
-    "ORDER BY key";
+    "SELECT key, value FROM participant_attributes WHERE participant_id = ? ORDER BY key";
 constexpr char kDeleteAttributesSql[] =
     "DELETE FROM participant_attributes WHERE participant_id = ?";
 constexpr char kInsertAttributeSql[] =
-    "INSERT INTO participant_attributes (participant_id, key, value) VALUES "
-    "(?, ?, ?)";
+    "INSERT INTO participant_attributes (participant_id, key, value) VALUES (?, ?, ?)";
 constexpr char kSelectCheckInsSql[] =
     "SELECT day FROM check_ins WHERE participant_id = ? ORDER BY day";
 constexpr char kInsertCheckInSql[] =
-    "INSERT OR IGNORE INTO check_ins (participant_id, day, check_in_micros) "
-    "VALUES (?, ?, ?)";
+    "INSERT OR IGNORE INTO check_ins (participant_id, day, check_in_micros) VALUES (?, ?, ?)";
 constexpr char kCountConfirmedByCountrySql[] =
-    "SELECT country, COUNT(*) FROM participants WHERE event_id = ? AND status "
-    "= ? "
+    "SELECT country, COUNT(*) FROM participants WHERE event_id = ? AND status = ? "
     "GROUP BY country";
 constexpr char kCountConfirmedBySectorSql[] =
-    "SELECT sector, COUNT(*) FROM participants WHERE event_id = ? AND status = "
-    "? "
+    "SELECT sector, COUNT(*) FROM participants WHERE event_id = ? AND status = ? "
     "GROUP BY sector";
 constexpr char kCountConfirmedByGenderSql[] =
-    "SELECT gender, COUNT(*) FROM participants WHERE event_id = ? AND status = "
-    "? "
+    "SELECT gender, COUNT(*) FROM participants WHERE event_id = ? AND status = ? "
     "GROUP BY gender";
 constexpr char kCountConfirmedByRoleSql[] =
     "SELECT role, COUNT(*) FROM participants WHERE event_id = ? AND status = ? "
     "GROUP BY role";
 constexpr char kCountCheckInsByDaySql[] =
-    "SELECT c.day, COUNT(*) FROM check_ins c JOIN participants p ON p.id = "
-    "c.participant_id "
+    "SELECT c.day, COUNT(*) FROM check_ins c JOIN participants p ON p.id = c.participant_id "
     "WHERE p.event_id = ? GROUP BY c.day ORDER BY c.day";
+
+// Binds the participant's own fields and status, in the order both the INSERT and the UPDATE list
+// them (name ... status), from parameter `first` on: 11 parameters.
+void BindProfile(Statement& stmt, int first, const v1::Participant& p) {
+  stmt.BindText(first, p.name())
+      .BindText(first + 1, p.email())
+      .BindText(first + 2, EmailKey(p.email()))
+      .BindText(first + 3, p.country())
+      .BindText(first + 4, p.organization())
+      .BindInt64(first + 5, p.sector())
+      .BindInt64(first + 6, p.gender())
+      .BindInt64(first + 7, p.role())
+      .BindInt64(first + 8, p.attendance_mode())
+      .BindText(first + 9, p.nominated_by())
+      .BindInt64(first + 10, p.status());
+}
 
 absl::Time FromMicros(int64_t micros) { return absl::FromUnixMicros(micros); }
 int64_t Micros(const google::protobuf::Timestamp& t) {
@@ -141,24 +146,18 @@ absl::StatusOr<std::unique_ptr<RegistrationStore>> RegistrationStore::Open(
     const std::string& path) {
   CONVENE_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open({.path = path}));
   CONVENE_RETURN_IF_ERROR(db->Migrate({kSchemaV1, sqlite::kRequestLogSchema}));
-  return std::unique_ptr<RegistrationStore>(
-      new RegistrationStore(std::move(db)));
+  return std::unique_ptr<RegistrationStore>(new RegistrationStore(std::move(db)));
 }
 
-absl::StatusOr<std::optional<std::string>>
-RegistrationStore::FindLoggedResponse(absl::string_view method,
-                                      absl::string_view request_id,
-                                      uint64_t request_fingerprint) {
-  return sqlite::FindLoggedResponse(*db_, method, request_id,
-                                    request_fingerprint);
+absl::StatusOr<std::optional<std::string>> RegistrationStore::FindLoggedResponse(
+    absl::string_view method, absl::string_view request_id, uint64_t request_fingerprint) {
+  return sqlite::FindLoggedResponse(*db_, method, request_id, request_fingerprint);
 }
 
-absl::Status RegistrationStore::LogResponse(absl::string_view method,
-                                            absl::string_view request_id,
+absl::Status RegistrationStore::LogResponse(absl::string_view method, absl::string_view request_id,
                                             uint64_t request_fingerprint,
                                             absl::string_view response) {
-  return sqlite::LogResponse(*db_, method, request_id, request_fingerprint,
-                             response);
+  return sqlite::LogResponse(*db_, method, request_id, request_fingerprint, response);
 }
 
 absl::Status RegistrationStore::InsertEvent(const v1::Event& event) {
@@ -167,18 +166,14 @@ absl::Status RegistrationStore::InsertEvent(const v1::Event& event) {
   return stmt.Run();
 }
 
-absl::StatusOr<v1::Event> RegistrationStore::GetEvent(
-    absl::string_view event_id) {
+absl::StatusOr<v1::Event> RegistrationStore::GetEvent(absl::string_view event_id) {
   Statement stmt(*db_, kSelectEventSql);
   stmt.BindText(1, event_id);
   CONVENE_ASSIGN_OR_RETURN(bool found, stmt.Step());
-  if (!found)
-    return absl::NotFoundError(
-        absl::StrCat("event ", event_id, " does not exist"));
+  if (!found) return absl::NotFoundError(absl::StrCat("event ", event_id, " does not exist"));
   v1::Event event;
   if (!event.ParseFromString(stmt.ColumnBlob(0))) {
-    return absl::DataLossError(
-        absl::StrCat("storage: event ", event_id, " cannot be read"));
+    return absl::DataLossError(absl::StrCat("storage: event ", event_id, " cannot be read"));
   }
   return event;
 }
@@ -188,14 +183,12 @@ absl::Status RegistrationStore::UpdateEvent(const v1::Event& event) {
   stmt.BindBlob(1, event.SerializeAsString()).BindText(2, event.id());
   CONVENE_RETURN_IF_ERROR(stmt.Run());
   if (stmt.Changes() == 0) {
-    return absl::NotFoundError(
-        absl::StrCat("event ", event.id(), " does not exist"));
+    return absl::NotFoundError(absl::StrCat("event ", event.id(), " does not exist"));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<Page<v1::Event>> RegistrationStore::ListEvents(int64_t cursor,
-                                                              int limit) {
+absl::StatusOr<Page<v1::Event>> RegistrationStore::ListEvents(int64_t cursor, int limit) {
   Statement stmt(*db_, kListEventsSql);
   stmt.BindInt64(1, cursor).BindInt64(2, limit + 1);
   Page<v1::Event> page;
@@ -217,24 +210,11 @@ absl::StatusOr<Page<v1::Event>> RegistrationStore::ListEvents(int64_t cursor,
 
 absl::Status RegistrationStore::InsertParticipant(v1::Participant& p) {
   Statement stmt(*db_, kInsertParticipantSql);
-  stmt.BindText(1, p.id())
-      .BindText(2, p.event_id())
-      .BindText(3, p.name())
-      .BindText(4, p.email())
-      .BindText(5, EmailKey(p.email()))
-      .BindText(6, p.country())
-      .BindText(7, p.organization())
-      .BindInt64(8, p.sector())
-      .BindInt64(9, p.gender())
-      .BindInt64(10, p.role())
-      .BindInt64(11, p.attendance_mode())
-      .BindText(12, p.nominated_by())
-      .BindInt64(13, p.status())
-      .BindInt64(14, Micros(p.create_time()))
-      .BindInt64(15, Micros(p.update_time()));
+  stmt.BindText(1, p.id()).BindText(2, p.event_id());
+  BindProfile(stmt, 3, p);
+  stmt.BindInt64(14, Micros(p.create_time())).BindInt64(15, Micros(p.update_time()));
   CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-  if (!has_row)
-    return absl::InternalError("storage: insert returned no arrival");
+  if (!has_row) return absl::InternalError("storage: insert returned no arrival");
   p.set_arrival(stmt.ColumnInt64(0));
   CONVENE_RETURN_IF_ERROR(stmt.Run());
   return WriteAttributes(p);
@@ -252,8 +232,7 @@ absl::Status RegistrationStore::WriteAttributes(const v1::Participant& p) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Participant> RegistrationStore::ReadParticipantRow(
-    Statement& row) {
+absl::StatusOr<v1::Participant> RegistrationStore::ReadParticipantRow(Statement& row) {
   v1::Participant p;
   p.set_id(row.ColumnText(1));
   p.set_event_id(row.ColumnText(2));
@@ -276,8 +255,7 @@ absl::StatusOr<v1::Participant> RegistrationStore::ReadParticipantRow(
   while (true) {
     CONVENE_ASSIGN_OR_RETURN(bool has_row, attributes.Step());
     if (!has_row) break;
-    (*p.mutable_attributes())[attributes.ColumnText(0)] =
-        attributes.ColumnText(1);
+    (*p.mutable_attributes())[attributes.ColumnText(0)] = attributes.ColumnText(1);
   }
   Statement check_ins(*db_, kSelectCheckInsSql);
   check_ins.BindText(1, p.id());
@@ -295,8 +273,7 @@ absl::StatusOr<v1::Participant> RegistrationStore::GetParticipant(
   stmt.BindText(1, participant_id);
   CONVENE_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) {
-    return absl::NotFoundError(
-        absl::StrCat("participant ", participant_id, " does not exist"));
+    return absl::NotFoundError(absl::StrCat("participant ", participant_id, " does not exist"));
   }
   return ReadParticipantRow(stmt);
 }
@@ -312,44 +289,29 @@ absl::StatusOr<std::optional<v1::Participant>> RegistrationStore::FindByEmail(
 
 absl::Status RegistrationStore::UpdateParticipant(const v1::Participant& p) {
   Statement stmt(*db_, kUpdateParticipantSql);
-  stmt.BindText(1, p.name())
-      .BindText(2, p.email())
-      .BindText(3, EmailKey(p.email()))
-      .BindText(4, p.country())
-      .BindText(5, p.organization())
-      .BindInt64(6, p.sector())
-      .BindInt64(7, p.gender())
-      .BindInt64(8, p.role())
-      .BindInt64(9, p.attendance_mode())
-      .BindText(10, p.nominated_by())
-      .BindInt64(11, p.status())
-      .BindInt64(12, Micros(p.update_time()))
-      .BindText(13, p.id());
+  BindProfile(stmt, 1, p);
+  stmt.BindInt64(12, Micros(p.update_time())).BindText(13, p.id());
   CONVENE_RETURN_IF_ERROR(stmt.Run());
   if (stmt.Changes() == 0) {
-    return absl::NotFoundError(
-        absl::StrCat("participant ", p.id(), " does not exist"));
+    return absl::NotFoundError(absl::StrCat("participant ", p.id(), " does not exist"));
   }
   return WriteAttributes(p);
 }
 
-absl::StatusOr<int64_t> RegistrationStore::CountWithStatus(
-    absl::string_view event_id, v1::ParticipantStatus status) {
+absl::StatusOr<int64_t> RegistrationStore::CountWithStatus(absl::string_view event_id,
+                                                           v1::ParticipantStatus status) {
   Statement stmt(*db_, kCountWithStatusSql);
   stmt.BindText(1, event_id).BindInt64(2, status);
   CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
   return has_row ? stmt.ColumnInt64(0) : 0;
 }
 
-absl::StatusOr<std::vector<v1::Participant>>
-RegistrationStore::EarliestWaitlisted(absl::string_view event_id,
-                                      int64_t limit) {
+absl::StatusOr<std::vector<v1::Participant>> RegistrationStore::EarliestWaitlisted(
+    absl::string_view event_id, int64_t limit) {
   std::vector<v1::Participant> out;
   if (limit <= 0) return out;
   Statement stmt(*db_, kEarliestWithStatusSql);
-  stmt.BindText(1, event_id)
-      .BindInt64(2, v1::PARTICIPANT_STATUS_WAITLISTED)
-      .BindInt64(3, limit);
+  stmt.BindText(1, event_id).BindInt64(2, v1::PARTICIPANT_STATUS_WAITLISTED).BindInt64(3, limit);
   while (true) {
     CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
     if (!has_row) break;
@@ -386,19 +348,15 @@ absl::StatusOr<Page<v1::Participant>> RegistrationStore::ListParticipants(
   return page;
 }
 
-absl::Status RegistrationStore::AddCheckIn(absl::string_view participant_id,
-                                           absl::string_view day,
+absl::Status RegistrationStore::AddCheckIn(absl::string_view participant_id, absl::string_view day,
                                            absl::Time at) {
   Statement stmt(*db_, kInsertCheckInSql);
-  stmt.BindText(1, participant_id)
-      .BindText(2, day)
-      .BindInt64(3, absl::ToUnixMicros(at));
+  stmt.BindText(1, participant_id).BindText(2, day).BindInt64(3, absl::ToUnixMicros(at));
   return stmt.Run();
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, int>>>
-RegistrationStore::CountConfirmedBy(absl::string_view event_id,
-                                    SummaryKey key) {
+absl::StatusOr<std::vector<std::pair<std::string, int>>> RegistrationStore::CountConfirmedBy(
+    absl::string_view event_id, SummaryKey key) {
   const char* sql = kCountConfirmedByCountrySql;
   switch (key) {
     case SummaryKey::kCountry:
@@ -420,22 +378,20 @@ RegistrationStore::CountConfirmedBy(absl::string_view event_id,
   while (true) {
     CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
     if (!has_row) break;
-    counts.emplace_back(stmt.ColumnText(0),
-                        static_cast<int>(stmt.ColumnInt64(1)));
+    counts.emplace_back(stmt.ColumnText(0), static_cast<int>(stmt.ColumnInt64(1)));
   }
   return counts;
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, int>>>
-RegistrationStore::CountCheckInsByDay(absl::string_view event_id) {
+absl::StatusOr<std::vector<std::pair<std::string, int>>> RegistrationStore::CountCheckInsByDay(
+    absl::string_view event_id) {
   Statement stmt(*db_, kCountCheckInsByDaySql);
   stmt.BindText(1, event_id);
   std::vector<std::pair<std::string, int>> counts;
   while (true) {
     CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
     if (!has_row) break;
-    counts.emplace_back(stmt.ColumnText(0),
-                        static_cast<int>(stmt.ColumnInt64(1)));
+    counts.emplace_back(stmt.ColumnText(0), static_cast<int>(stmt.ColumnInt64(1)));
   }
   return counts;
 }

@@ -55,8 +55,7 @@ enum class SummaryKey { kCountry, kSector, kGender, kRole };
 class RegistrationStore {
  public:
   // Opens or creates `path` and applies the schema migrations.
-  static absl::StatusOr<std::unique_ptr<RegistrationStore>> Open(
-      const std::string& path);
+  static absl::StatusOr<std::unique_ptr<RegistrationStore>> Open(const std::string& path);
 
   // Holds the store's lock and an IMMEDIATE transaction; rolls back unless
   // committed.
@@ -67,8 +66,7 @@ class RegistrationStore {
 
    private:
     friend class RegistrationStore;
-    explicit WriteTransaction(RegistrationStore& store)
-        : lock_(store.mu_), txn_(*store.db_) {}
+    explicit WriteTransaction(RegistrationStore& store) : lock_(store.mu_), txn_(*store.db_) {}
     std::unique_lock<std::mutex> lock_;
     sqlite::Transaction txn_;
   };
@@ -80,13 +78,11 @@ class RegistrationStore {
   ReadLock LockForRead() { return ReadLock(mu_); }
 
   // Idempotent writes (see sqlite/database.h).
-  absl::StatusOr<std::optional<std::string>> FindLoggedResponse(
-      absl::string_view method, absl::string_view request_id,
-      uint64_t request_fingerprint);
-  absl::Status LogResponse(absl::string_view method,
-                           absl::string_view request_id,
-                           uint64_t request_fingerprint,
-                           absl::string_view response);
+  absl::StatusOr<std::optional<std::string>> FindLoggedResponse(absl::string_view method,
+                                                                absl::string_view request_id,
+                                                                uint64_t request_fingerprint);
+  absl::Status LogResponse(absl::string_view method, absl::string_view request_id,
+                           uint64_t request_fingerprint, absl::string_view response);
 
   // Events. An event is kept whole as its proto; the columns beside it are for
   // ordering and lookup.
@@ -99,26 +95,23 @@ class RegistrationStore {
   // Participants. Insert assigns `arrival` (the next position in the event) and
   // fills nothing else.
   absl::Status InsertParticipant(v1::Participant& participant);
-  absl::StatusOr<v1::Participant> GetParticipant(
-      absl::string_view participant_id);
+  absl::StatusOr<v1::Participant> GetParticipant(absl::string_view participant_id);
   // The participant of `event_id` whose email has this EmailKey, if any.
-  absl::StatusOr<std::optional<v1::Participant>> FindByEmail(
-      absl::string_view event_id, absl::string_view email_key);
+  absl::StatusOr<std::optional<v1::Participant>> FindByEmail(absl::string_view event_id,
+                                                             absl::string_view email_key);
   // Rewrites every stored field and the attributes (check-ins are not touched).
   absl::Status UpdateParticipant(const v1::Participant& participant);
-  absl::StatusOr<int64_t> CountWithStatus(absl::string_view event_id,
-                                          v1::ParticipantStatus status);
+  absl::StatusOr<int64_t> CountWithStatus(absl::string_view event_id, v1::ParticipantStatus status);
   // The earliest `limit` waitlisted participants of the event, in arrival
   // order.
-  absl::StatusOr<std::vector<v1::Participant>> EarliestWaitlisted(
-      absl::string_view event_id, int64_t limit);
+  absl::StatusOr<std::vector<v1::Participant>> EarliestWaitlisted(absl::string_view event_id,
+                                                                  int64_t limit);
   // In arrival order, after `cursor` (0 = from the start).
-  absl::StatusOr<Page<v1::Participant>> ListParticipants(
-      const ParticipantFilter& filter, int64_t cursor, int limit);
+  absl::StatusOr<Page<v1::Participant>> ListParticipants(const ParticipantFilter& filter,
+                                                         int64_t cursor, int limit);
 
   // Records a check-in; a second one for the same day is ignored.
-  absl::Status AddCheckIn(absl::string_view participant_id,
-                          absl::string_view day, absl::Time at);
+  absl::Status AddCheckIn(absl::string_view participant_id, absl::string_view day, absl::Time at);
 
   // Confirmed participants of the event counted by `key`, as (stored value,
   // count).
@@ -133,8 +126,7 @@ class RegistrationStore {
   absl::Status CheckIntegrity();
 
  private:
-  explicit RegistrationStore(std::unique_ptr<sqlite::Database> db)
-      : db_(std::move(db)) {}
+  explicit RegistrationStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
   absl::StatusOr<v1::Participant> ReadParticipantRow(sqlite::Statement& row);
   absl::Status WriteAttributes(const v1::Participant& participant);
 

@@ -58,8 +58,7 @@ std::vector<std::string> Ids(
 }
 
 absl::Time Utc(int y, int m, int d, int hh, int mm) {
-  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm),
-                         absl::UTCTimeZone());
+  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), absl::UTCTimeZone());
 }
 
 class RegistryTest : public ::testing::Test {
@@ -75,8 +74,8 @@ class RegistryTest : public ::testing::Test {
     auto store = RegistrationStore::Open(path_);
     ASSERT_THAT(store, IsOk());
     store_ = std::move(*store);
-    registry_ = std::make_unique<Registry>(
-        store_.get(), Registry::Options{.now = [this] { return now_; }});
+    registry_ =
+        std::make_unique<Registry>(store_.get(), Registry::Options{.now = [this] { return now_; }});
   }
 
   void Close() {
@@ -103,8 +102,7 @@ class RegistryTest : public ::testing::Test {
     return response.event();
   }
 
-  static v1::Participant NewParticipant(const std::string& event_id,
-                                        const std::string& name,
+  static v1::Participant NewParticipant(const std::string& event_id, const std::string& name,
                                         const std::string& email,
                                         const std::string& country = "MY") {
     v1::Participant p;
@@ -134,8 +132,7 @@ class RegistryTest : public ::testing::Test {
 
   v1::Participant Add(const std::string& event_id, const std::string& name,
                       const std::string& country = "MY") {
-    return Add(NewParticipant(event_id, name,
-                              absl::StrCat(name, "@example.org"), country));
+    return Add(NewParticipant(event_id, name, absl::StrCat(name, "@example.org"), country));
   }
 
   v1::Participant Get(const std::string& participant_id) {
@@ -162,8 +159,7 @@ class RegistryTest : public ::testing::Test {
     return response;
   }
 
-  absl::Status CheckIn(const std::string& participant_id,
-                       const std::string& day,
+  absl::Status CheckIn(const std::string& participant_id, const std::string& day,
                        v1::Participant* checked_in = nullptr) {
     v1::CheckInParticipantRequest request;
     request.set_participant_id(participant_id);
@@ -238,9 +234,8 @@ TEST_F(RegistryTest, CreateEventRejectsInvalidAndStoresNothing) {
   *request.mutable_event() = NewEvent("Workshop");
   request.mutable_event()->set_end_date("2024-09-30");
   v1::CreateEventResponse response;
-  EXPECT_THAT(
-      registry_->CreateEvent(request, &response),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("end_date")));
+  EXPECT_THAT(registry_->CreateEvent(request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("end_date")));
   v1::ListEventsResponse list;
   ASSERT_THAT(registry_->ListEvents({}, &list), IsOk());
   EXPECT_THAT(list.events(), IsEmpty());
@@ -298,17 +293,15 @@ TEST_F(RegistryTest, ListEventsRejectsBadPageToken) {
     v1::ListEventsRequest request;
     request.set_page_token(token);
     v1::ListEventsResponse response;
-    EXPECT_THAT(
-        registry_->ListEvents(request, &response),
-        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")))
+    EXPECT_THAT(registry_->ListEvents(request, &response),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")))
         << token;
   }
   v1::ListEventsRequest negative;
   negative.set_page_size(-1);
   v1::ListEventsResponse response;
-  EXPECT_THAT(
-      registry_->ListEvents(negative, &response),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
+  EXPECT_THAT(registry_->ListEvents(negative, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
 }
 
 TEST_F(RegistryTest, UpdateEventMaskChangesOnlyNamedFields) {
@@ -329,15 +322,13 @@ TEST_F(RegistryTest, UpdateEventMaskChangesOnlyNamedFields) {
   EXPECT_EQ(got.update_time().seconds(), absl::ToUnixSeconds(now_));
 
   request.mutable_update_mask()->set_paths(0, "id");
-  EXPECT_THAT(
-      registry_->UpdateEvent(request, &response),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
+  EXPECT_THAT(registry_->UpdateEvent(request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
   // An update that breaks the event is refused and changes nothing.
   request.mutable_event()->set_end_date("2024-01-01");
   request.mutable_update_mask()->set_paths(0, "end_date");
-  EXPECT_THAT(
-      registry_->UpdateEvent(request, &response),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("end_date")));
+  EXPECT_THAT(registry_->UpdateEvent(request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("end_date")));
   EXPECT_EQ(GetEvent(event.id()).end_date(), "2024-10-03");
 }
 
@@ -401,8 +392,7 @@ TEST_F(RegistryTest, CapacityChangesPromoteInOrderAndNeverUnconfirm) {
   ASSERT_THAT(UpdateCapacity(event, 5, &raised), IsOk());
   EXPECT_EQ(raised.event().capacity(), 5);
   EXPECT_EQ(raised.event().title(), "Capacity two");  // not in the mask
-  EXPECT_THAT(Ids(raised.promoted()),
-              ElementsAre(p[2].id(), p[3].id(), p[5].id()));
+  EXPECT_THAT(Ids(raised.promoted()), ElementsAre(p[2].id(), p[3].id(), p[5].id()));
   for (const v1::Participant& promoted : raised.promoted()) {
     EXPECT_EQ(promoted.status(), v1::PARTICIPANT_STATUS_CONFIRMED);
   }
@@ -439,9 +429,8 @@ TEST_F(RegistryTest, ConcurrentAddsNeverOverfill) {
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([this, t, &event] {
       for (int i = 0; i < 5; ++i) {
-        v1::Participant p =
-            NewParticipant(event, absl::StrCat("t", t, "i", i),
-                           absl::StrCat("t", t, "i", i, "@example.org"));
+        v1::Participant p = NewParticipant(event, absl::StrCat("t", t, "i", i),
+                                           absl::StrCat("t", t, "i", i, "@example.org"));
         EXPECT_THAT(TryAdd(p, nullptr), IsOk());
       }
     });
@@ -451,8 +440,8 @@ TEST_F(RegistryTest, ConcurrentAddsNeverOverfill) {
   ASSERT_THAT(all, SizeIs(30));
   for (int i = 0; i < 30; ++i) {
     EXPECT_EQ(all[i].arrival(), i + 1);
-    EXPECT_EQ(all[i].status(), i < 5 ? v1::PARTICIPANT_STATUS_CONFIRMED
-                                     : v1::PARTICIPANT_STATUS_WAITLISTED)
+    EXPECT_EQ(all[i].status(),
+              i < 5 ? v1::PARTICIPANT_STATUS_CONFIRMED : v1::PARTICIPANT_STATUS_WAITLISTED)
         << i;
   }
 }
@@ -514,22 +503,18 @@ TEST_F(RegistryTest, AddParticipantRetryReturnsFirstResult) {
   EXPECT_EQ(second.id(), first.id());
   EXPECT_THAT(ListAll(event), SizeIs(1));
   // A different request id is a different request: the email is taken.
-  EXPECT_THAT(
-      TryAdd(p, nullptr, "req-2"),
-      StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(first.id())));
+  EXPECT_THAT(TryAdd(p, nullptr, "req-2"),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(first.id())));
 }
 
 TEST_F(RegistryTest, RequestIdReusedForAnotherRequestIsRefused) {
   const std::string event = CreateEvent("Reuse").id();
-  ASSERT_THAT(TryAdd(NewParticipant(event, "Dina", "dina@example.org"), nullptr,
-                     "req-1"),
-              IsOk());
+  ASSERT_THAT(TryAdd(NewParticipant(event, "Dina", "dina@example.org"), nullptr, "req-1"), IsOk());
   // Same id, different person: not a retry, so neither the old answer nor a new
   // participant.
   v1::Participant other;
-  EXPECT_THAT(
-      TryAdd(NewParticipant(event, "Eko", "eko@example.org"), &other, "req-1"),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
+  EXPECT_THAT(TryAdd(NewParticipant(event, "Eko", "eko@example.org"), &other, "req-1"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
   EXPECT_THAT(ListAll(event), SizeIs(1));
 }
 
@@ -546,13 +531,11 @@ TEST_F(RegistryTest, CreateEventRetryReturnsFirstResult) {
   EXPECT_THAT(list.events(), SizeIs(1));
 }
 
-v1::ImportParticipantsRequest ImportRequest(
-    const std::string& event_id,
-    const std::vector<std::vector<std::string>>& rows) {
+v1::ImportParticipantsRequest ImportRequest(const std::string& event_id,
+                                            const std::vector<std::vector<std::string>>& rows) {
   v1::ImportParticipantsRequest request;
   request.set_event_id(event_id);
-  for (const char* column :
-       {"Name", "Email", "Country", "Organisation", "Sector", "extra col"}) {
+  for (const char* column : {"Name", "Email", "Country", "Organisation", "Sector", "extra col"}) {
     request.add_header(column);
   }
   int line = 2;  // line 1 is the header
@@ -588,9 +571,7 @@ TEST_F(RegistryTest, ImportRetryReturnsFirstResult) {
 TEST_F(RegistryTest, ImportStoresGoodRows) {
   const std::string event = CreateEvent("Import", 2).id();
   v1::ImportParticipantsResponse response;
-  ASSERT_THAT(
-      registry_->ImportParticipants(ImportRequest(event, kGoodRows), &response),
-      IsOk());
+  ASSERT_THAT(registry_->ImportParticipants(ImportRequest(event, kGoodRows), &response), IsOk());
   EXPECT_THAT(response.errors(), IsEmpty());
   ASSERT_THAT(response.participants(), SizeIs(3));
   EXPECT_EQ(response.confirmed_count(), 2);
@@ -601,8 +582,7 @@ TEST_F(RegistryTest, ImportStoresGoodRows) {
   EXPECT_EQ(stored[0].country(), "VN");
   EXPECT_EQ(stored[0].sector(), v1::SECTOR_CIVIL_SOCIETY);
   EXPECT_EQ(stored[0].role(), v1::ROLE_PARTICIPANT);
-  EXPECT_THAT(stored[0].attributes(),
-              UnorderedElementsAre(Pair("extra_col", "Hanoi")));
+  EXPECT_THAT(stored[0].attributes(), UnorderedElementsAre(Pair("extra_col", "Hanoi")));
   EXPECT_EQ(stored[0].status(), v1::PARTICIPANT_STATUS_CONFIRMED);
   EXPECT_EQ(stored[1].sector(), v1::SECTOR_ANTI_CORRUPTION_BODY);
   EXPECT_THAT(stored[1].attributes(), IsEmpty());
@@ -617,16 +597,12 @@ TEST_F(RegistryTest, ImportStoresGoodRows) {
 TEST_F(RegistryTest, ImportWithBadRowsStoresNothingUnlessSkipInvalid) {
   const std::string event = CreateEvent("Import").id();
   std::vector<std::vector<std::string>> rows = {
-      kGoodRows[0],
-      {"Bad Email", "not-an-email", "MY", "", "", ""},  // line 3
-      kGoodRows[1],
-      {"Bad Country", "bc@example.org", "Atlantis", "", "", ""},  // line 5
+      kGoodRows[0], {"Bad Email", "not-an-email", "MY", "", "", ""},            // line 3
+      kGoodRows[1], {"Bad Country", "bc@example.org", "Atlantis", "", "", ""},  // line 5
       kGoodRows[2],
   };
   v1::ImportParticipantsResponse response;
-  ASSERT_THAT(
-      registry_->ImportParticipants(ImportRequest(event, rows), &response),
-      IsOk());
+  ASSERT_THAT(registry_->ImportParticipants(ImportRequest(event, rows), &response), IsOk());
   ASSERT_THAT(response.errors(), SizeIs(2));
   EXPECT_EQ(response.errors(0).line(), 3);
   EXPECT_EQ(response.errors(0).field(), "email");
@@ -654,9 +630,7 @@ TEST_F(RegistryTest, ImportDuplicateEmailInFileNamesEarlierLine) {
   std::vector<std::vector<std::string>> rows = kGoodRows;
   rows.push_back({"Hoa again", "HOA@example.org", "VN", "", "", ""});  // line 5
   v1::ImportParticipantsResponse response;
-  ASSERT_THAT(
-      registry_->ImportParticipants(ImportRequest(event, rows), &response),
-      IsOk());
+  ASSERT_THAT(registry_->ImportParticipants(ImportRequest(event, rows), &response), IsOk());
   ASSERT_THAT(response.errors(), SizeIs(1));
   EXPECT_EQ(response.errors(0).line(), 5);
   EXPECT_EQ(response.errors(0).field(), "email");
@@ -666,12 +640,9 @@ TEST_F(RegistryTest, ImportDuplicateEmailInFileNamesEarlierLine) {
 
 TEST_F(RegistryTest, ImportReportsEmailAlreadyInEvent) {
   const std::string event = CreateEvent("Import").id();
-  v1::Participant holder =
-      Add(NewParticipant(event, "Somchai", "Somchai@Example.org", "TH"));
+  v1::Participant holder = Add(NewParticipant(event, "Somchai", "Somchai@Example.org", "TH"));
   v1::ImportParticipantsResponse response;
-  ASSERT_THAT(
-      registry_->ImportParticipants(ImportRequest(event, kGoodRows), &response),
-      IsOk());
+  ASSERT_THAT(registry_->ImportParticipants(ImportRequest(event, kGoodRows), &response), IsOk());
   ASSERT_THAT(response.errors(), SizeIs(1));
   EXPECT_EQ(response.errors(0).line(), 3);
   EXPECT_EQ(response.errors(0).field(), "email");
@@ -701,14 +672,12 @@ TEST_F(RegistryTest, ImportRejectsBadHeaderAndUnknownEvent) {
   v1::ImportParticipantsRequest request = ImportRequest(event, kGoodRows);
   request.set_header(1, "Mail");
   v1::ImportParticipantsResponse response;
-  EXPECT_THAT(registry_->ImportParticipants(request, &response),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("header"), HasSubstr("email"))));
-  v1::ImportParticipantsResponse unknown;
   EXPECT_THAT(
-      registry_->ImportParticipants(ImportRequest("evt_nosuchevent", kGoodRows),
-                                    &unknown),
-      StatusIs(absl::StatusCode::kNotFound, HasSubstr("evt_nosuchevent")));
+      registry_->ImportParticipants(request, &response),
+      StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr("header"), HasSubstr("email"))));
+  v1::ImportParticipantsResponse unknown;
+  EXPECT_THAT(registry_->ImportParticipants(ImportRequest("evt_nosuchevent", kGoodRows), &unknown),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("evt_nosuchevent")));
   v1::ImportParticipantsResponse empty;
   EXPECT_THAT(registry_->ImportParticipants(ImportRequest(event, {}), &empty),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("rows")));
@@ -719,10 +688,9 @@ TEST_F(RegistryTest, ImportRejectsBadHeaderAndUnknownEvent) {
 TEST_F(RegistryTest, ListParticipantsFiltersAndPages) {
   const std::string event = CreateEvent("Filters", 4).id();
   const std::string other = CreateEvent("Other").id();
-  auto add = [&](const std::string& name, const std::string& country,
-                 v1::Sector sector, v1::Role role, v1::Gender gender) {
-    v1::Participant p = NewParticipant(
-        event, name, absl::StrCat(name, "@example.org"), country);
+  auto add = [&](const std::string& name, const std::string& country, v1::Sector sector,
+                 v1::Role role, v1::Gender gender) {
+    v1::Participant p = NewParticipant(event, name, absl::StrCat(name, "@example.org"), country);
     p.set_sector(sector);
     p.set_role(role);
     p.set_gender(gender);
@@ -731,17 +699,16 @@ TEST_F(RegistryTest, ListParticipantsFiltersAndPages) {
     Add(other, absl::StrCat("other-", name));
     return added;
   };
-  v1::Participant a = add("a", "VN", v1::SECTOR_CIVIL_SOCIETY,
-                          v1::ROLE_PARTICIPANT, v1::GENDER_FEMALE);
-  v1::Participant b = add("b", "Viet Nam", v1::SECTOR_GOVERNMENT,
-                          v1::ROLE_SPEAKER, v1::GENDER_MALE);
-  v1::Participant c = add("c", "MY", v1::SECTOR_CIVIL_SOCIETY,
-                          v1::ROLE_PARTICIPANT, v1::GENDER_MALE);
-  v1::Participant d = add("d", "Lao PDR", v1::SECTOR_ACADEMIA,
-                          v1::ROLE_MODERATOR, v1::GENDER_FEMALE);
-  v1::Participant e =
-      add("e", "vn", v1::SECTOR_CIVIL_SOCIETY, v1::ROLE_PARTICIPANT,
-          v1::GENDER_FEMALE);  // waitlisted
+  v1::Participant a =
+      add("a", "VN", v1::SECTOR_CIVIL_SOCIETY, v1::ROLE_PARTICIPANT, v1::GENDER_FEMALE);
+  v1::Participant b =
+      add("b", "Viet Nam", v1::SECTOR_GOVERNMENT, v1::ROLE_SPEAKER, v1::GENDER_MALE);
+  v1::Participant c =
+      add("c", "MY", v1::SECTOR_CIVIL_SOCIETY, v1::ROLE_PARTICIPANT, v1::GENDER_MALE);
+  v1::Participant d =
+      add("d", "Lao PDR", v1::SECTOR_ACADEMIA, v1::ROLE_MODERATOR, v1::GENDER_FEMALE);
+  v1::Participant e = add("e", "vn", v1::SECTOR_CIVIL_SOCIETY, v1::ROLE_PARTICIPANT,
+                          v1::GENDER_FEMALE);  // waitlisted
 
   auto list = [&](auto set_filter) {
     v1::ListParticipantsRequest request;
@@ -751,23 +718,18 @@ TEST_F(RegistryTest, ListParticipantsFiltersAndPages) {
     for (const v1::Participant& p : ListAll(request)) ids.push_back(p.id());
     return ids;
   };
-  EXPECT_THAT(list([](auto&) {}),
-              ElementsAre(a.id(), b.id(), c.id(), d.id(), e.id()));
+  EXPECT_THAT(list([](auto&) {}), ElementsAre(a.id(), b.id(), c.id(), d.id(), e.id()));
   EXPECT_THAT(list([](auto& r) { r.set_country("Viet Nam"); }),
               ElementsAre(a.id(), b.id(), e.id()));
   EXPECT_THAT(list([](auto& r) { r.set_country("LA"); }), ElementsAre(d.id()));
-  EXPECT_THAT(
-      list([](auto& r) { r.set_status(v1::PARTICIPANT_STATUS_WAITLISTED); }),
-      ElementsAre(e.id()));
-  EXPECT_THAT(
-      list([](auto& r) { r.set_status(v1::PARTICIPANT_STATUS_CONFIRMED); }),
-      ElementsAre(a.id(), b.id(), c.id(), d.id()));
+  EXPECT_THAT(list([](auto& r) { r.set_status(v1::PARTICIPANT_STATUS_WAITLISTED); }),
+              ElementsAre(e.id()));
+  EXPECT_THAT(list([](auto& r) { r.set_status(v1::PARTICIPANT_STATUS_CONFIRMED); }),
+              ElementsAre(a.id(), b.id(), c.id(), d.id()));
   EXPECT_THAT(list([](auto& r) { r.set_sector(v1::SECTOR_CIVIL_SOCIETY); }),
               ElementsAre(a.id(), c.id(), e.id()));
-  EXPECT_THAT(list([](auto& r) { r.set_role(v1::ROLE_SPEAKER); }),
-              ElementsAre(b.id()));
-  EXPECT_THAT(list([](auto& r) { r.set_gender(v1::GENDER_MALE); }),
-              ElementsAre(b.id(), c.id()));
+  EXPECT_THAT(list([](auto& r) { r.set_role(v1::ROLE_SPEAKER); }), ElementsAre(b.id()));
+  EXPECT_THAT(list([](auto& r) { r.set_gender(v1::GENDER_MALE); }), ElementsAre(b.id(), c.id()));
   EXPECT_THAT(list([](auto& r) {
                 r.set_country("VN");
                 r.set_sector(v1::SECTOR_CIVIL_SOCIETY);
@@ -800,22 +762,19 @@ TEST_F(RegistryTest, ListParticipantsFiltersAndPages) {
   bad.set_event_id(event);
   bad.set_country("Atlantis");
   v1::ListParticipantsResponse response;
-  EXPECT_THAT(
-      registry_->ListParticipants(bad, &response),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("country")));
+  EXPECT_THAT(registry_->ListParticipants(bad, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("country")));
   bad.clear_country();
   bad.set_page_token("garbage");
-  EXPECT_THAT(
-      registry_->ListParticipants(bad, &response),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
+  EXPECT_THAT(registry_->ListParticipants(bad, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
 }
 
 // --- Updating participants ---------------------------------------------------
 
 TEST_F(RegistryTest, UpdateParticipantMaskChangesOnlyNamedFields) {
   const std::string event = CreateEvent("Update").id();
-  v1::Participant p =
-      NewParticipant(event, "Batbayar", "bat@example.org", "MN");
+  v1::Participant p = NewParticipant(event, "Batbayar", "bat@example.org", "MN");
   p.set_organization("Old Org");
   p.set_sector(v1::SECTOR_MEDIA);
   (*p.mutable_attributes())["city"] = "Ulaanbaatar";
@@ -840,8 +799,7 @@ TEST_F(RegistryTest, UpdateParticipantMaskChangesOnlyNamedFields) {
   EXPECT_EQ(got.sector(), v1::SECTOR_MEDIA);
   EXPECT_EQ(got.status(), v1::PARTICIPANT_STATUS_CONFIRMED);
   EXPECT_EQ(got.arrival(), 1);
-  EXPECT_THAT(got.attributes(),
-              UnorderedElementsAre(Pair("city", "Ulaanbaatar")));
+  EXPECT_THAT(got.attributes(), UnorderedElementsAre(Pair("city", "Ulaanbaatar")));
   EXPECT_THAT(got.check_in_days(), ElementsAre("2024-10-01"));
   EXPECT_EQ(got.create_time().seconds(), added.create_time().seconds());
   EXPECT_EQ(got.update_time().seconds(), absl::ToUnixSeconds(now_));
@@ -863,18 +821,15 @@ TEST_F(RegistryTest, UpdateParticipantRefusesStatusAndBadValues) {
   request.mutable_participant()->set_status(v1::PARTICIPANT_STATUS_CONFIRMED);
   request.mutable_update_mask()->add_paths("status");
   v1::UpdateParticipantResponse response;
-  EXPECT_THAT(
-      registry_->UpdateParticipant(request, &response),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
+  EXPECT_THAT(registry_->UpdateParticipant(request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
   request.mutable_update_mask()->set_paths(0, "event_id");
-  EXPECT_THAT(
-      registry_->UpdateParticipant(request, &response),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
+  EXPECT_THAT(registry_->UpdateParticipant(request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
   request.mutable_participant()->set_email("broken");
   request.mutable_update_mask()->set_paths(0, "email");
-  EXPECT_THAT(
-      registry_->UpdateParticipant(request, &response),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("email")));
+  EXPECT_THAT(registry_->UpdateParticipant(request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("email")));
   v1::Participant got = Get(waiting.id());
   EXPECT_EQ(got.status(), v1::PARTICIPANT_STATUS_WAITLISTED);
   EXPECT_EQ(got.email(), "waiting@example.org");
@@ -922,10 +877,8 @@ TEST_F(RegistryTest, CheckIn) {
   EXPECT_THAT(checked_in.check_in_days(), ElementsAre("2024-10-03"));
   ASSERT_THAT(CheckIn(confirmed.id(), "2024-10-01", &checked_in), IsOk());
   ASSERT_THAT(CheckIn(confirmed.id(), "2024-10-01", &checked_in), IsOk());
-  EXPECT_THAT(checked_in.check_in_days(),
-              ElementsAre("2024-10-01", "2024-10-03"));
-  EXPECT_THAT(Get(confirmed.id()).check_in_days(),
-              ElementsAre("2024-10-01", "2024-10-03"));
+  EXPECT_THAT(checked_in.check_in_days(), ElementsAre("2024-10-01", "2024-10-03"));
+  EXPECT_THAT(Get(confirmed.id()).check_in_days(), ElementsAre("2024-10-01", "2024-10-03"));
   EXPECT_THAT(Get(waiting.id()).check_in_days(), IsEmpty());
 }
 
@@ -934,8 +887,7 @@ TEST_F(RegistryTest, CheckInTodayIsInTheEventsZone) {
   v1::Participant p = Add(event, "p");
   // 23:59 on 30 September in Kuala Lumpur: before the event.
   now_ = Utc(2024, 9, 30, 15, 59);
-  EXPECT_THAT(CheckIn(p.id(), ""),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("day")));
+  EXPECT_THAT(CheckIn(p.id(), ""), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("day")));
   // Midnight in Kuala Lumpur, still 30 September in UTC.
   now_ = Utc(2024, 9, 30, 16, 0);
   v1::Participant checked_in;
@@ -944,30 +896,25 @@ TEST_F(RegistryTest, CheckInTodayIsInTheEventsZone) {
   // 17:30 UTC on 1 October is already 2 October (UTC+8).
   now_ = Utc(2024, 10, 1, 17, 30);
   ASSERT_THAT(CheckIn(p.id(), "", &checked_in), IsOk());
-  EXPECT_THAT(checked_in.check_in_days(),
-              ElementsAre("2024-10-01", "2024-10-02"));
+  EXPECT_THAT(checked_in.check_in_days(), ElementsAre("2024-10-01", "2024-10-02"));
   // After the last day.
   now_ = Utc(2024, 10, 3, 16, 0);
-  EXPECT_THAT(CheckIn(p.id(), ""),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("day")));
+  EXPECT_THAT(CheckIn(p.id(), ""), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("day")));
 }
 
 // --- Summary -----------------------------------------------------------------
 
 TEST_F(RegistryTest, ParticipationSummary) {
   const std::string event = CreateEvent("Summary", 5).id();
-  auto add = [&](const std::string& name, const std::string& country,
-                 v1::Sector sector, v1::Gender gender,
-                 v1::Role role = v1::ROLE_UNSPECIFIED) {
-    v1::Participant p = NewParticipant(
-        event, name, absl::StrCat(name, "@example.org"), country);
+  auto add = [&](const std::string& name, const std::string& country, v1::Sector sector,
+                 v1::Gender gender, v1::Role role = v1::ROLE_UNSPECIFIED) {
+    v1::Participant p = NewParticipant(event, name, absl::StrCat(name, "@example.org"), country);
     p.set_sector(sector);
     p.set_gender(gender);
     p.set_role(role);
     return Add(p);
   };
-  v1::Participant p1 =
-      add("p1", "Viet Nam", v1::SECTOR_CIVIL_SOCIETY, v1::GENDER_FEMALE);
+  v1::Participant p1 = add("p1", "Viet Nam", v1::SECTOR_CIVIL_SOCIETY, v1::GENDER_FEMALE);
   v1::Participant p2 = add("p2", "VN", v1::SECTOR_GOVERNMENT, v1::GENDER_MALE);
   add("p3", "MY", v1::SECTOR_CIVIL_SOCIETY, v1::GENDER_FEMALE);
   add("p4", "KZ", v1::SECTOR_CIVIL_SOCIETY, v1::GENDER_MALE, v1::ROLE_SPEAKER);
@@ -988,18 +935,15 @@ TEST_F(RegistryTest, ParticipationSummary) {
   // Confirmed only: p1 p2 p6 (VN), p3 (MY), p4 (KZ).
   EXPECT_THAT(ToPairs(summary.by_country()),
               ElementsAre(Pair("VN", 3), Pair("KZ", 1), Pair("MY", 1)));
-  EXPECT_THAT(
-      ToPairs(summary.by_sector()),
-      ElementsAre(Pair("SECTOR_CIVIL_SOCIETY", 3), Pair("SECTOR_GOVERNMENT", 1),
-                  Pair("SECTOR_MEDIA", 1)));
+  EXPECT_THAT(ToPairs(summary.by_sector()),
+              ElementsAre(Pair("SECTOR_CIVIL_SOCIETY", 3), Pair("SECTOR_GOVERNMENT", 1),
+                          Pair("SECTOR_MEDIA", 1)));
   EXPECT_THAT(ToPairs(summary.by_gender()),
               ElementsAre(Pair("GENDER_FEMALE", 3), Pair("GENDER_MALE", 2)));
-  EXPECT_THAT(
-      ToPairs(summary.by_role()),
-      ElementsAre(Pair("ROLE_PARTICIPANT", 4), Pair("ROLE_SPEAKER", 1)));
+  EXPECT_THAT(ToPairs(summary.by_role()),
+              ElementsAre(Pair("ROLE_PARTICIPANT", 4), Pair("ROLE_SPEAKER", 1)));
   EXPECT_THAT(ToPairs(summary.check_ins_by_day()),
-              ElementsAre(Pair("2024-10-01", 2), Pair("2024-10-02", 0),
-                          Pair("2024-10-03", 1)));
+              ElementsAre(Pair("2024-10-01", 2), Pair("2024-10-02", 0), Pair("2024-10-03", 1)));
 
   // An event nobody registered for still lists its days.
   const std::string empty = CreateEvent("Empty").id();
@@ -1007,16 +951,14 @@ TEST_F(RegistryTest, ParticipationSummary) {
   EXPECT_EQ(none.confirmed_count(), 0);
   EXPECT_THAT(none.by_country(), IsEmpty());
   EXPECT_THAT(ToPairs(none.check_ins_by_day()),
-              ElementsAre(Pair("2024-10-01", 0), Pair("2024-10-02", 0),
-                          Pair("2024-10-03", 0)));
+              ElementsAre(Pair("2024-10-01", 0), Pair("2024-10-02", 0), Pair("2024-10-03", 0)));
 }
 
 // --- Persistence -------------------------------------------------------------
 
 TEST_F(RegistryTest, EverythingSurvivesReopening) {
   v1::Event event = CreateEvent("Durable", 2);
-  v1::Participant a = NewParticipant(event.id(), "Nguyễn Thị Hoa",
-                                     "hoa@example.org", "Viet Nam");
+  v1::Participant a = NewParticipant(event.id(), "Nguyễn Thị Hoa", "hoa@example.org", "Viet Nam");
   (*a.mutable_attributes())["dietary"] = "vegetarian";
   v1::Participant added_a;
   ASSERT_THAT(TryAdd(a, &added_a, "add-a"), IsOk());
@@ -1025,8 +967,7 @@ TEST_F(RegistryTest, EverythingSurvivesReopening) {
   ASSERT_THAT(CheckIn(added_a.id(), "2024-10-02"), IsOk());
   Cancel(b.id());  // promotes c
   const std::vector<v1::Participant> before = ListAll(event.id());
-  const v1::GetParticipationSummaryResponse summary_before =
-      Summary(event.id());
+  const v1::GetParticipationSummaryResponse summary_before = Summary(event.id());
 
   Close();
   Open();
@@ -1041,8 +982,7 @@ TEST_F(RegistryTest, EverythingSurvivesReopening) {
   }
   EXPECT_EQ(Get(c.id()).status(), v1::PARTICIPANT_STATUS_CONFIRMED);
   EXPECT_THAT(Get(added_a.id()).check_in_days(), ElementsAre("2024-10-02"));
-  EXPECT_THAT(Get(added_a.id()).attributes(),
-              UnorderedElementsAre(Pair("dietary", "vegetarian")));
+  EXPECT_THAT(Get(added_a.id()).attributes(), UnorderedElementsAre(Pair("dietary", "vegetarian")));
   EXPECT_TRUE(MessageDifferencer::Equals(Summary(event.id()), summary_before));
 
   // The request log survived too, and arrival numbering continues.
@@ -1064,23 +1004,19 @@ TEST_F(RegistryTest, UnknownIdsAreNotFoundNamingTheId) {
     v1::GetEventRequest request;
     request.set_event_id("evt_missing0001");
     v1::GetEventResponse response;
-    EXPECT_THAT(registry_->GetEvent(request, &response),
-                not_found("evt_missing0001"));
+    EXPECT_THAT(registry_->GetEvent(request, &response), not_found("evt_missing0001"));
   }
   {
     v1::UpdateEventResponse response;
-    EXPECT_THAT(UpdateCapacity("evt_missing0002", 3, &response),
-                not_found("evt_missing0002"));
+    EXPECT_THAT(UpdateCapacity("evt_missing0002", 3, &response), not_found("evt_missing0002"));
   }
-  EXPECT_THAT(
-      TryAdd(NewParticipant("evt_missing0003", "x", "x@example.org"), nullptr),
-      not_found("evt_missing0003"));
+  EXPECT_THAT(TryAdd(NewParticipant("evt_missing0003", "x", "x@example.org"), nullptr),
+              not_found("evt_missing0003"));
   {
     v1::ListParticipantsRequest request;
     request.set_event_id("evt_missing0004");
     v1::ListParticipantsResponse response;
-    EXPECT_THAT(registry_->ListParticipants(request, &response),
-                not_found("evt_missing0004"));
+    EXPECT_THAT(registry_->ListParticipants(request, &response), not_found("evt_missing0004"));
   }
   {
     v1::GetParticipationSummaryRequest request;
@@ -1093,8 +1029,7 @@ TEST_F(RegistryTest, UnknownIdsAreNotFoundNamingTheId) {
     v1::GetParticipantRequest request;
     request.set_participant_id("par_missing0001");
     v1::GetParticipantResponse response;
-    EXPECT_THAT(registry_->GetParticipant(request, &response),
-                not_found("par_missing0001"));
+    EXPECT_THAT(registry_->GetParticipant(request, &response), not_found("par_missing0001"));
   }
   {
     v1::UpdateParticipantRequest request;
@@ -1102,27 +1037,22 @@ TEST_F(RegistryTest, UnknownIdsAreNotFoundNamingTheId) {
     request.mutable_participant()->set_name("x");
     request.mutable_update_mask()->add_paths("name");
     v1::UpdateParticipantResponse response;
-    EXPECT_THAT(registry_->UpdateParticipant(request, &response),
-                not_found("par_missing0002"));
+    EXPECT_THAT(registry_->UpdateParticipant(request, &response), not_found("par_missing0002"));
   }
   {
     v1::CancelParticipantRequest request;
     request.set_participant_id("par_missing0003");
     v1::CancelParticipantResponse response;
-    EXPECT_THAT(registry_->CancelParticipant(request, &response),
-                not_found("par_missing0003"));
+    EXPECT_THAT(registry_->CancelParticipant(request, &response), not_found("par_missing0003"));
   }
-  EXPECT_THAT(CheckIn("par_missing0004", "2024-10-01"),
-              not_found("par_missing0004"));
+  EXPECT_THAT(CheckIn("par_missing0004", "2024-10-01"), not_found("par_missing0004"));
 
   // Empty ids are the caller's mistake, not missing things.
   v1::GetEventResponse response;
-  EXPECT_THAT(
-      registry_->GetEvent({}, &response),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event_id")));
-  EXPECT_THAT(
-      TryAdd(NewParticipant("", "x", "x@example.org"), nullptr),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event_id")));
+  EXPECT_THAT(registry_->GetEvent({}, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event_id")));
+  EXPECT_THAT(TryAdd(NewParticipant("", "x", "x@example.org"), nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event_id")));
 }
 
 // --- The store on its own ----------------------------------------------------
@@ -1144,8 +1074,8 @@ TEST_F(RegistryTest, StoreAssignsArrivalPerEventAndRollsBack) {
   {
     auto txn = store_->BeginWrite();
     ASSERT_THAT(txn->status(), IsOk());
-    for (const auto& [event, id, status] : std::vector<
-             std::tuple<std::string, std::string, v1::ParticipantStatus>>{
+    for (const auto& [event, id, status] :
+         std::vector<std::tuple<std::string, std::string, v1::ParticipantStatus>>{
              {e1, "par_s1", v1::PARTICIPANT_STATUS_CONFIRMED},
              {e2, "par_s2", v1::PARTICIPANT_STATUS_WAITLISTED},
              {e1, "par_s3", v1::PARTICIPANT_STATUS_WAITLISTED},
@@ -1180,17 +1110,14 @@ TEST_F(RegistryTest, StoreAssignsArrivalPerEventAndRollsBack) {
   }
   {
     auto txn = store_->BeginWrite();
-    v1::Participant dup =
-        participant(e1, "par_s6", v1::PARTICIPANT_STATUS_CONFIRMED);
+    v1::Participant dup = participant(e1, "par_s6", v1::PARTICIPANT_STATUS_CONFIRMED);
     dup.set_email("Par_S1@example.org");
-    EXPECT_THAT(store_->InsertParticipant(dup),
-                StatusIs(absl::StatusCode::kAlreadyExists, _));
+    EXPECT_THAT(store_->InsertParticipant(dup), StatusIs(absl::StatusCode::kAlreadyExists, _));
   }
   {
     // Not committed: rolled back.
     auto txn = store_->BeginWrite();
-    v1::Participant p =
-        participant(e1, "par_s7", v1::PARTICIPANT_STATUS_CONFIRMED);
+    v1::Participant p = participant(e1, "par_s7", v1::PARTICIPANT_STATUS_CONFIRMED);
     ASSERT_THAT(store_->InsertParticipant(p), IsOk());
   }
   auto lock = store_->LockForRead();

@@ -29,15 +29,13 @@ constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
 absl::Status Required(absl::string_view field, absl::string_view value) {
-  if (value.empty())
-    return absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
   return absl::OkStatus();
 }
 
 absl::StatusOr<int> PageSize(int requested) {
   if (requested < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: ", requested, " is negative"));
+    return absl::InvalidArgumentError(absl::StrCat("page_size: ", requested, " is negative"));
   }
   if (requested == 0) return kDefaultPageSize;
   return std::min(requested, kMaxPageSize);
@@ -48,8 +46,8 @@ absl::StatusOr<int64_t> Cursor(absl::string_view page_token) {
   if (page_token.empty()) return 0;
   int64_t cursor;
   if (!absl::SimpleAtoi(page_token, &cursor) || cursor <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_token: \"", page_token, "\" is not a token this service issued"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_token: \"", page_token, "\" is not a token this service issued"));
   }
   return cursor;
 }
@@ -78,8 +76,7 @@ absl::StatusOr<bool> Replay(RegistrationStore& store, absl::string_view method,
   if (request.request_id().empty()) return false;
   CONVENE_ASSIGN_OR_RETURN(
       std::optional<std::string> logged,
-      store.FindLoggedResponse(method, request.request_id(),
-                               RequestFingerprint(request)));
+      store.FindLoggedResponse(method, request.request_id(), RequestFingerprint(request)));
   if (!logged) return false;
   if (!response->ParseFromString(*logged)) {
     return absl::DataLossError("storage: a logged response cannot be read");
@@ -88,11 +85,10 @@ absl::StatusOr<bool> Replay(RegistrationStore& store, absl::string_view method,
 }
 
 template <typename Request, typename Response>
-absl::Status Log(RegistrationStore& store, absl::string_view method,
-                 const Request& request, const Response& response) {
+absl::Status Log(RegistrationStore& store, absl::string_view method, const Request& request,
+                 const Response& response) {
   if (request.request_id().empty()) return absl::OkStatus();
-  return store.LogResponse(method, request.request_id(),
-                           RequestFingerprint(request),
+  return store.LogResponse(method, request.request_id(), RequestFingerprint(request),
                            response.SerializeAsString());
 }
 
@@ -106,9 +102,9 @@ absl::Status ApplyMask(const Message& source, const FieldMask& mask,
   }
   for (const std::string& path : effective.paths()) {
     if (!writable.count(path)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "update_mask: \"", path, "\" cannot be changed (writable: ",
-          absl::StrJoin(writable, ", "), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("update_mask: \"", path,
+                       "\" cannot be changed (writable: ", absl::StrJoin(writable, ", "), ")"));
     }
   }
   FieldMaskUtil::MergeOptions options;
@@ -120,23 +116,22 @@ absl::Status ApplyMask(const Message& source, const FieldMask& mask,
 
 const std::set<std::string>& WritableEventFields() {
   static const auto* fields = new std::set<std::string>{
-      "title",      "theme",     "format",     "venue",    "city",
-      "country",    "time_zone", "start_date", "end_date", "capacity",
-      "organisers", "funders",   "languages"};
+      "title",      "theme",    "format",   "venue",      "city",    "country",  "time_zone",
+      "start_date", "end_date", "capacity", "organisers", "funders", "languages"};
   return *fields;
 }
 
 const std::set<std::string>& WritableParticipantFields() {
-  static const auto* fields = new std::set<std::string>{
-      "name",   "email", "country",         "organization", "sector",
-      "gender", "role",  "attendance_mode", "nominated_by", "attributes"};
+  static const auto* fields =
+      new std::set<std::string>{"name",   "email", "country",         "organization", "sector",
+                                "gender", "role",  "attendance_mode", "nominated_by", "attributes"};
   return *fields;
 }
 
 absl::Status EmailTaken(const v1::Participant& holder) {
-  return absl::AlreadyExistsError(absl::StrCat(
-      "email: ", holder.email(), " is already registered for this event as ",
-      holder.name(), " (", holder.id(), ")"));
+  return absl::AlreadyExistsError(absl::StrCat("email: ", holder.email(),
+                                               " is already registered for this event as ",
+                                               holder.name(), " (", holder.id(), ")"));
 }
 
 // Counts sorted largest first, then by key.
@@ -159,8 +154,7 @@ std::vector<std::pair<std::string, int>> EnumNames(
   for (auto& [key, count] : counts) {
     int number = 0;
     const google::protobuf::EnumValueDescriptor* value =
-        absl::SimpleAtoi(key, &number) ? descriptor->FindValueByNumber(number)
-                                       : nullptr;
+        absl::SimpleAtoi(key, &number) ? descriptor->FindValueByNumber(number) : nullptr;
     if (value != nullptr) key = value->name();
   }
   return counts;
@@ -177,8 +171,7 @@ absl::Status Registry::CreateEvent(const v1::CreateEventRequest& request,
   CONVENE_RETURN_IF_ERROR(NormalizeEvent(event));
   auto txn = store_->BeginWrite();
   CONVENE_RETURN_IF_ERROR(txn->status());
-  CONVENE_ASSIGN_OR_RETURN(bool replayed,
-                           Replay(*store_, "CreateEvent", request, response));
+  CONVENE_ASSIGN_OR_RETURN(bool replayed, Replay(*store_, "CreateEvent", request, response));
   if (replayed) return absl::OkStatus();
   const absl::Time now = options_.now();
   event.set_id(NewId("evt"));
@@ -194,8 +187,7 @@ absl::Status Registry::GetEvent(const v1::GetEventRequest& request,
                                 v1::GetEventResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("event_id", request.event_id()));
   auto lock = store_->LockForRead();
-  CONVENE_ASSIGN_OR_RETURN(*response->mutable_event(),
-                           store_->GetEvent(request.event_id()));
+  CONVENE_ASSIGN_OR_RETURN(*response->mutable_event(), store_->GetEvent(request.event_id()));
   return absl::OkStatus();
 }
 
@@ -204,10 +196,8 @@ absl::Status Registry::ListEvents(const v1::ListEventsRequest& request,
   CONVENE_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
   CONVENE_ASSIGN_OR_RETURN(int64_t cursor, Cursor(request.page_token()));
   auto lock = store_->LockForRead();
-  CONVENE_ASSIGN_OR_RETURN(Page<v1::Event> page,
-                           store_->ListEvents(cursor, page_size));
-  for (v1::Event& event : page.items)
-    *response->add_events() = std::move(event);
+  CONVENE_ASSIGN_OR_RETURN(Page<v1::Event> page, store_->ListEvents(cursor, page_size));
+  for (v1::Event& event : page.items) *response->add_events() = std::move(event);
   response->set_next_page_token(PageToken(page.next_cursor));
   return absl::OkStatus();
 }
@@ -217,10 +207,9 @@ absl::Status Registry::UpdateEvent(const v1::UpdateEventRequest& request,
   CONVENE_RETURN_IF_ERROR(Required("event.id", request.event().id()));
   auto txn = store_->BeginWrite();
   CONVENE_RETURN_IF_ERROR(txn->status());
-  CONVENE_ASSIGN_OR_RETURN(v1::Event event,
-                           store_->GetEvent(request.event().id()));
-  CONVENE_RETURN_IF_ERROR(ApplyMask(request.event(), request.update_mask(),
-                                    WritableEventFields(), &event));
+  CONVENE_ASSIGN_OR_RETURN(v1::Event event, store_->GetEvent(request.event().id()));
+  CONVENE_RETURN_IF_ERROR(
+      ApplyMask(request.event(), request.update_mask(), WritableEventFields(), &event));
   CONVENE_RETURN_IF_ERROR(NormalizeEvent(event));
   const absl::Time now = options_.now();
   ToTimestamp(now, event.mutable_update_time());
@@ -230,15 +219,12 @@ absl::Status Registry::UpdateEvent(const v1::UpdateEventRequest& request,
   return txn->Commit();
 }
 
-absl::Status Registry::FillSeats(
-    const v1::Event& event, absl::Time now,
-    google::protobuf::RepeatedPtrField<v1::Participant>* promoted) {
-  CONVENE_ASSIGN_OR_RETURN(
-      int64_t confirmed,
-      store_->CountWithStatus(event.id(), v1::PARTICIPANT_STATUS_CONFIRMED));
-  CONVENE_ASSIGN_OR_RETURN(
-      int64_t waitlisted,
-      store_->CountWithStatus(event.id(), v1::PARTICIPANT_STATUS_WAITLISTED));
+absl::Status Registry::FillSeats(const v1::Event& event, absl::Time now,
+                                 google::protobuf::RepeatedPtrField<v1::Participant>* promoted) {
+  CONVENE_ASSIGN_OR_RETURN(int64_t confirmed,
+                           store_->CountWithStatus(event.id(), v1::PARTICIPANT_STATUS_CONFIRMED));
+  CONVENE_ASSIGN_OR_RETURN(int64_t waitlisted,
+                           store_->CountWithStatus(event.id(), v1::PARTICIPANT_STATUS_WAITLISTED));
   const int64_t seats = SeatsToFill(event.capacity(), confirmed, waitlisted);
   CONVENE_ASSIGN_OR_RETURN(std::vector<v1::Participant> next,
                            store_->EarliestWaitlisted(event.id(), seats));
@@ -261,17 +247,14 @@ absl::Status Registry::AddParticipant(const v1::AddParticipantRequest& request,
   CONVENE_RETURN_IF_ERROR(NormalizeParticipant(p));
   auto txn = store_->BeginWrite();
   CONVENE_RETURN_IF_ERROR(txn->status());
-  CONVENE_ASSIGN_OR_RETURN(
-      bool replayed, Replay(*store_, "AddParticipant", request, response));
+  CONVENE_ASSIGN_OR_RETURN(bool replayed, Replay(*store_, "AddParticipant", request, response));
   if (replayed) return absl::OkStatus();
   CONVENE_ASSIGN_OR_RETURN(v1::Event event, store_->GetEvent(p.event_id()));
-  CONVENE_ASSIGN_OR_RETURN(
-      std::optional<v1::Participant> holder,
-      store_->FindByEmail(event.id(), EmailKey(p.email())));
+  CONVENE_ASSIGN_OR_RETURN(std::optional<v1::Participant> holder,
+                           store_->FindByEmail(event.id(), EmailKey(p.email())));
   if (holder) return EmailTaken(*holder);
-  CONVENE_ASSIGN_OR_RETURN(
-      int64_t confirmed,
-      store_->CountWithStatus(event.id(), v1::PARTICIPANT_STATUS_CONFIRMED));
+  CONVENE_ASSIGN_OR_RETURN(int64_t confirmed,
+                           store_->CountWithStatus(event.id(), v1::PARTICIPANT_STATUS_CONFIRMED));
   const absl::Time now = options_.now();
   p.set_id(NewId("par"));
   p.set_status(AdmissionStatus(event.capacity(), confirmed));
@@ -284,27 +267,21 @@ absl::Status Registry::AddParticipant(const v1::AddParticipantRequest& request,
   return txn->Commit();
 }
 
-absl::Status Registry::ImportParticipants(
-    const v1::ImportParticipantsRequest& request,
-    v1::ImportParticipantsResponse* response) {
+absl::Status Registry::ImportParticipants(const v1::ImportParticipantsRequest& request,
+                                          v1::ImportParticipantsResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("event_id", request.event_id()));
-  std::vector<std::string> header(request.header().begin(),
-                                  request.header().end());
-  CONVENE_ASSIGN_OR_RETURN(ImportLayout layout,
-                           ImportLayout::FromHeader(header));
+  std::vector<std::string> header(request.header().begin(), request.header().end());
+  CONVENE_ASSIGN_OR_RETURN(ImportLayout layout, ImportLayout::FromHeader(header));
   if (request.rows().empty()) {
-    return absl::InvalidArgumentError(
-        "rows: there are no participant rows to import");
+    return absl::InvalidArgumentError("rows: there are no participant rows to import");
   }
 
   // Parse and check every row on its own before taking the store's lock.
   std::vector<v1::Participant> parsed(request.rows_size());
   std::vector<bool> valid(request.rows_size(), true);
   for (int i = 0; i < request.rows_size(); ++i) {
-    std::vector<v1::RowError> errors =
-        layout.ParseRow(request.rows(i), parsed[i]);
-    for (v1::RowError& error : errors)
-      *response->add_errors() = std::move(error);
+    std::vector<v1::RowError> errors = layout.ParseRow(request.rows(i), parsed[i]);
+    for (v1::RowError& error : errors) *response->add_errors() = std::move(error);
     valid[i] = errors.empty();
     parsed[i].set_event_id(request.event_id());
   }
@@ -313,15 +290,14 @@ absl::Status Registry::ImportParticipants(
   CONVENE_RETURN_IF_ERROR(txn->status());
   if (!request.validate_only()) {
     v1::ImportParticipantsResponse replay;
-    CONVENE_ASSIGN_OR_RETURN(
-        bool replayed, Replay(*store_, "ImportParticipants", request, &replay));
+    CONVENE_ASSIGN_OR_RETURN(bool replayed,
+                             Replay(*store_, "ImportParticipants", request, &replay));
     if (replayed) {
       *response = std::move(replay);
       return absl::OkStatus();
     }
   }
-  CONVENE_ASSIGN_OR_RETURN(v1::Event event,
-                           store_->GetEvent(request.event_id()));
+  CONVENE_ASSIGN_OR_RETURN(v1::Event event, store_->GetEvent(request.event_id()));
 
   // Emails must be new to the event and appear once in the file.
   std::map<std::string, int> line_of_email;
@@ -336,35 +312,27 @@ absl::Status Registry::ImportParticipants(
     error.set_line(line);
     error.set_field("email");
     if (holder) {
-      error.set_reason(absl::StrCat(parsed[i].email(),
-                                    " is already registered as ",
-                                    holder->name(), " (", holder->id(), ")"));
-    } else if (auto [it, inserted] = line_of_email.emplace(key, line);
-               !inserted) {
-      error.set_reason(
-          absl::StrCat(parsed[i].email(), " is already on line ", it->second));
+      error.set_reason(absl::StrCat(parsed[i].email(), " is already registered as ", holder->name(),
+                                    " (", holder->id(), ")"));
+    } else if (auto [it, inserted] = line_of_email.emplace(key, line); !inserted) {
+      error.set_reason(absl::StrCat(parsed[i].email(), " is already on line ", it->second));
     } else {
       continue;
     }
     valid[i] = false;
     email_errors.push_back(std::move(error));
   }
-  for (v1::RowError& error : email_errors)
-    *response->add_errors() = std::move(error);
-  std::stable_sort(response->mutable_errors()->begin(),
-                   response->mutable_errors()->end(),
-                   [](const v1::RowError& a, const v1::RowError& b) {
-                     return a.line() < b.line();
-                   });
+  for (v1::RowError& error : email_errors) *response->add_errors() = std::move(error);
+  std::stable_sort(
+      response->mutable_errors()->begin(), response->mutable_errors()->end(),
+      [](const v1::RowError& a, const v1::RowError& b) { return a.line() < b.line(); });
 
-  if (request.validate_only() ||
-      (response->errors_size() > 0 && !request.skip_invalid())) {
+  if (request.validate_only() || (response->errors_size() > 0 && !request.skip_invalid())) {
     return absl::OkStatus();  // nothing written; the transaction rolls back
   }
 
-  CONVENE_ASSIGN_OR_RETURN(
-      int64_t confirmed,
-      store_->CountWithStatus(event.id(), v1::PARTICIPANT_STATUS_CONFIRMED));
+  CONVENE_ASSIGN_OR_RETURN(int64_t confirmed,
+                           store_->CountWithStatus(event.id(), v1::PARTICIPANT_STATUS_CONFIRMED));
   const absl::Time now = options_.now();
   for (int i = 0; i < request.rows_size(); ++i) {
     if (!valid[i]) continue;
@@ -382,8 +350,7 @@ absl::Status Registry::ImportParticipants(
     CONVENE_RETURN_IF_ERROR(store_->InsertParticipant(p));
     *response->add_participants() = std::move(p);
   }
-  CONVENE_RETURN_IF_ERROR(
-      Log(*store_, "ImportParticipants", request, *response));
+  CONVENE_RETURN_IF_ERROR(Log(*store_, "ImportParticipants", request, *response));
   return txn->Commit();
 }
 
@@ -396,9 +363,8 @@ absl::Status Registry::GetParticipant(const v1::GetParticipantRequest& request,
   return absl::OkStatus();
 }
 
-absl::Status Registry::ListParticipants(
-    const v1::ListParticipantsRequest& request,
-    v1::ListParticipantsResponse* response) {
+absl::Status Registry::ListParticipants(const v1::ListParticipantsRequest& request,
+                                        v1::ListParticipantsResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("event_id", request.event_id()));
   CONVENE_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
   CONVENE_ASSIGN_OR_RETURN(int64_t cursor, Cursor(request.page_token()));
@@ -411,8 +377,8 @@ absl::Status Registry::ListParticipants(
   if (!request.country().empty()) {
     std::optional<std::string> code = NormalizeCountry(request.country());
     if (!code) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "country: \"", request.country(), "\" is not a known country"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("country: \"", request.country(), "\" is not a known country"));
     }
     filter.country = *code;
   }
@@ -420,30 +386,24 @@ absl::Status Registry::ListParticipants(
   CONVENE_RETURN_IF_ERROR(store_->GetEvent(request.event_id()).status());
   CONVENE_ASSIGN_OR_RETURN(Page<v1::Participant> page,
                            store_->ListParticipants(filter, cursor, page_size));
-  for (v1::Participant& p : page.items)
-    *response->add_participants() = std::move(p);
+  for (v1::Participant& p : page.items) *response->add_participants() = std::move(p);
   response->set_next_page_token(PageToken(page.next_cursor));
   return absl::OkStatus();
 }
 
-absl::Status Registry::UpdateParticipant(
-    const v1::UpdateParticipantRequest& request,
-    v1::UpdateParticipantResponse* response) {
-  CONVENE_RETURN_IF_ERROR(
-      Required("participant.id", request.participant().id()));
+absl::Status Registry::UpdateParticipant(const v1::UpdateParticipantRequest& request,
+                                         v1::UpdateParticipantResponse* response) {
+  CONVENE_RETURN_IF_ERROR(Required("participant.id", request.participant().id()));
   auto txn = store_->BeginWrite();
   CONVENE_RETURN_IF_ERROR(txn->status());
-  CONVENE_ASSIGN_OR_RETURN(v1::Participant p,
-                           store_->GetParticipant(request.participant().id()));
+  CONVENE_ASSIGN_OR_RETURN(v1::Participant p, store_->GetParticipant(request.participant().id()));
   const std::string old_email_key = EmailKey(p.email());
-  CONVENE_RETURN_IF_ERROR(ApplyMask(request.participant(),
-                                    request.update_mask(),
-                                    WritableParticipantFields(), &p));
+  CONVENE_RETURN_IF_ERROR(
+      ApplyMask(request.participant(), request.update_mask(), WritableParticipantFields(), &p));
   CONVENE_RETURN_IF_ERROR(NormalizeParticipant(p));
   if (EmailKey(p.email()) != old_email_key) {
-    CONVENE_ASSIGN_OR_RETURN(
-        std::optional<v1::Participant> holder,
-        store_->FindByEmail(p.event_id(), EmailKey(p.email())));
+    CONVENE_ASSIGN_OR_RETURN(std::optional<v1::Participant> holder,
+                             store_->FindByEmail(p.event_id(), EmailKey(p.email())));
     if (holder) return EmailTaken(*holder);
   }
   ToTimestamp(options_.now(), p.mutable_update_time());
@@ -452,14 +412,12 @@ absl::Status Registry::UpdateParticipant(
   return txn->Commit();
 }
 
-absl::Status Registry::CancelParticipant(
-    const v1::CancelParticipantRequest& request,
-    v1::CancelParticipantResponse* response) {
+absl::Status Registry::CancelParticipant(const v1::CancelParticipantRequest& request,
+                                         v1::CancelParticipantResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("participant_id", request.participant_id()));
   auto txn = store_->BeginWrite();
   CONVENE_RETURN_IF_ERROR(txn->status());
-  CONVENE_ASSIGN_OR_RETURN(v1::Participant p,
-                           store_->GetParticipant(request.participant_id()));
+  CONVENE_ASSIGN_OR_RETURN(v1::Participant p, store_->GetParticipant(request.participant_id()));
   if (p.status() == v1::PARTICIPANT_STATUS_CANCELLED) {
     *response->mutable_participant() = std::move(p);
     return absl::OkStatus();  // cancelling twice changes nothing
@@ -479,17 +437,15 @@ absl::Status Registry::CancelParticipant(
   return txn->Commit();
 }
 
-absl::Status Registry::CheckInParticipant(
-    const v1::CheckInParticipantRequest& request,
-    v1::CheckInParticipantResponse* response) {
+absl::Status Registry::CheckInParticipant(const v1::CheckInParticipantRequest& request,
+                                          v1::CheckInParticipantResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("participant_id", request.participant_id()));
   auto txn = store_->BeginWrite();
   CONVENE_RETURN_IF_ERROR(txn->status());
-  CONVENE_ASSIGN_OR_RETURN(v1::Participant p,
-                           store_->GetParticipant(request.participant_id()));
+  CONVENE_ASSIGN_OR_RETURN(v1::Participant p, store_->GetParticipant(request.participant_id()));
   if (p.status() == v1::PARTICIPANT_STATUS_CANCELLED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "participant ", p.id(), " (", p.name(), ") has cancelled"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("participant ", p.id(), " (", p.name(), ") has cancelled"));
   }
   if (p.status() == v1::PARTICIPANT_STATUS_WAITLISTED) {
     return absl::FailedPreconditionError(
@@ -498,25 +454,20 @@ absl::Status Registry::CheckInParticipant(
                      "cancellation first"));
   }
   CONVENE_ASSIGN_OR_RETURN(v1::Event event, store_->GetEvent(p.event_id()));
-  CONVENE_ASSIGN_OR_RETURN(absl::TimeZone zone,
-                           LoadZone(event.time_zone(), "time_zone"));
+  CONVENE_ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(event.time_zone(), "time_zone"));
   const absl::Time now = options_.now();
-  CONVENE_ASSIGN_OR_RETURN(
-      std::string day,
-      CheckInDay(event, request.day(), absl::ToCivilDay(now, zone)));
+  CONVENE_ASSIGN_OR_RETURN(std::string day,
+                           CheckInDay(event, request.day(), absl::ToCivilDay(now, zone)));
   CONVENE_RETURN_IF_ERROR(store_->AddCheckIn(p.id(), day, now));
-  CONVENE_ASSIGN_OR_RETURN(*response->mutable_participant(),
-                           store_->GetParticipant(p.id()));
+  CONVENE_ASSIGN_OR_RETURN(*response->mutable_participant(), store_->GetParticipant(p.id()));
   return txn->Commit();
 }
 
-absl::Status Registry::GetParticipationSummary(
-    const v1::GetParticipationSummaryRequest& request,
-    v1::GetParticipationSummaryResponse* response) {
+absl::Status Registry::GetParticipationSummary(const v1::GetParticipationSummaryRequest& request,
+                                               v1::GetParticipationSummaryResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("event_id", request.event_id()));
   auto lock = store_->LockForRead();
-  CONVENE_ASSIGN_OR_RETURN(v1::Event event,
-                           store_->GetEvent(request.event_id()));
+  CONVENE_ASSIGN_OR_RETURN(v1::Event event, store_->GetEvent(request.event_id()));
   response->set_event_id(event.id());
   for (auto [status, setter] :
        {std::pair{v1::PARTICIPANT_STATUS_CONFIRMED,
@@ -525,30 +476,23 @@ absl::Status Registry::GetParticipationSummary(
                   &v1::GetParticipationSummaryResponse::set_waitlisted_count},
         std::pair{v1::PARTICIPANT_STATUS_CANCELLED,
                   &v1::GetParticipationSummaryResponse::set_cancelled_count}}) {
-    CONVENE_ASSIGN_OR_RETURN(int64_t count,
-                             store_->CountWithStatus(event.id(), status));
+    CONVENE_ASSIGN_OR_RETURN(int64_t count, store_->CountWithStatus(event.id(), status));
     (response->*setter)(static_cast<int32_t>(count));
   }
-  CONVENE_ASSIGN_OR_RETURN(
-      auto by_country,
-      store_->CountConfirmedBy(event.id(), SummaryKey::kCountry));
+  CONVENE_ASSIGN_OR_RETURN(auto by_country,
+                           store_->CountConfirmedBy(event.id(), SummaryKey::kCountry));
   AddCounts(std::move(by_country), response->mutable_by_country());
-  CONVENE_ASSIGN_OR_RETURN(
-      auto by_sector,
-      store_->CountConfirmedBy(event.id(), SummaryKey::kSector));
+  CONVENE_ASSIGN_OR_RETURN(auto by_sector,
+                           store_->CountConfirmedBy(event.id(), SummaryKey::kSector));
   AddCounts(EnumNames(v1::Sector_descriptor(), std::move(by_sector)),
             response->mutable_by_sector());
-  CONVENE_ASSIGN_OR_RETURN(
-      auto by_gender,
-      store_->CountConfirmedBy(event.id(), SummaryKey::kGender));
+  CONVENE_ASSIGN_OR_RETURN(auto by_gender,
+                           store_->CountConfirmedBy(event.id(), SummaryKey::kGender));
   AddCounts(EnumNames(v1::Gender_descriptor(), std::move(by_gender)),
             response->mutable_by_gender());
-  CONVENE_ASSIGN_OR_RETURN(
-      auto by_role, store_->CountConfirmedBy(event.id(), SummaryKey::kRole));
-  AddCounts(EnumNames(v1::Role_descriptor(), std::move(by_role)),
-            response->mutable_by_role());
-  CONVENE_ASSIGN_OR_RETURN(auto check_ins,
-                           store_->CountCheckInsByDay(event.id()));
+  CONVENE_ASSIGN_OR_RETURN(auto by_role, store_->CountConfirmedBy(event.id(), SummaryKey::kRole));
+  AddCounts(EnumNames(v1::Role_descriptor(), std::move(by_role)), response->mutable_by_role());
+  CONVENE_ASSIGN_OR_RETURN(auto check_ins, store_->CountCheckInsByDay(event.id()));
   std::map<std::string, int> per_day(check_ins.begin(), check_ins.end());
   for (const std::string& day : EventDays(event)) {
     v1::Count* c = response->add_check_ins_by_day();

@@ -31,10 +31,8 @@ class Registry {
 
   absl::Status CreateEvent(const v1::CreateEventRequest& request,
                            v1::CreateEventResponse* response);
-  absl::Status GetEvent(const v1::GetEventRequest& request,
-                        v1::GetEventResponse* response);
-  absl::Status ListEvents(const v1::ListEventsRequest& request,
-                          v1::ListEventsResponse* response);
+  absl::Status GetEvent(const v1::GetEventRequest& request, v1::GetEventResponse* response);
+  absl::Status ListEvents(const v1::ListEventsRequest& request, v1::ListEventsResponse* response);
   absl::Status UpdateEvent(const v1::UpdateEventRequest& request,
                            v1::UpdateEventResponse* response);
 
@@ -52,16 +50,14 @@ class Registry {
                                  v1::CancelParticipantResponse* response);
   absl::Status CheckInParticipant(const v1::CheckInParticipantRequest& request,
                                   v1::CheckInParticipantResponse* response);
-  absl::Status GetParticipationSummary(
-      const v1::GetParticipationSummaryRequest& request,
-      v1::GetParticipationSummaryResponse* response);
+  absl::Status GetParticipationSummary(const v1::GetParticipationSummaryRequest& request,
+                                       v1::GetParticipationSummaryResponse* response);
 
  private:
   // Promotes up to the free seats from the waitlist, earliest first; appends
   // them to `promoted`.
-  absl::Status FillSeats(
-      const v1::Event& event, absl::Time now,
-      google::protobuf::RepeatedPtrField<v1::Participant>* promoted);
+  absl::Status FillSeats(const v1::Event& event, absl::Time now,
+                         google::protobuf::RepeatedPtrField<v1::Participant>* promoted);
 
   RegistrationStore* store_;
   Options options_;

@@ -22,9 +22,7 @@ absl::Status FieldError(absl::string_view field, absl::string_view reason) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", reason));
 }
 
-void Trim(std::string& text) {
-  text = std::string(absl::StripAsciiWhitespace(text));
-}
+void Trim(std::string& text) { text = std::string(absl::StripAsciiWhitespace(text)); }
 
 void TrimAll(google::protobuf::RepeatedPtrField<std::string>& list) {
   for (std::string& item : list) Trim(item);
@@ -33,35 +31,27 @@ void TrimAll(google::protobuf::RepeatedPtrField<std::string>& list) {
 
 // Single-line text: control characters (line breaks included) are refused
 // rather than stored.
-absl::Status CheckLine(absl::string_view field, absl::string_view text,
-                       size_t max_length = 300) {
+absl::Status CheckLine(absl::string_view field, absl::string_view text, size_t max_length = 300) {
   if (text.size() > max_length) {
-    return FieldError(
-        field, absl::StrCat("is longer than ", max_length, " characters"));
+    return FieldError(field, absl::StrCat("is longer than ", max_length, " characters"));
   }
   for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f)
-      return FieldError(field, "must be a single line of text");
+    if (c < 0x20 || c == 0x7f) return FieldError(field, "must be a single line of text");
   }
   return absl::OkStatus();
 }
 
-absl::Status NormalizeCountryField(absl::string_view field,
-                                   std::string& country, bool required) {
+absl::Status NormalizeCountryField(absl::string_view field, std::string& country, bool required) {
   Trim(country);
   if (country.empty()) {
-    return required
-               ? FieldError(field,
-                            "is required (an ISO code such as MY, or a name)")
-               : absl::OkStatus();
+    return required ? FieldError(field, "is required (an ISO code such as MY, or a name)")
+                    : absl::OkStatus();
   }
   std::optional<std::string> code = NormalizeCountry(country);
   if (!code) {
-    return FieldError(
-        field,
-        absl::StrCat("\"", country,
-                     "\" is not a known country (give an ISO 3166-1 code "
-                     "such as VN, or a name such as Viet Nam)"));
+    return FieldError(field, absl::StrCat("\"", country,
+                                          "\" is not a known country (give an ISO 3166-1 code "
+                                          "such as VN, or a name such as Viet Nam)"));
   }
   country = *code;
   return absl::OkStatus();
@@ -70,15 +60,12 @@ absl::Status NormalizeCountryField(absl::string_view field,
 absl::Status CheckEmail(absl::string_view email) {
   if (email.empty()) return FieldError("email", "is required");
   const size_t at = email.find('@');
-  const bool shaped =
-      at != absl::string_view::npos && at > 0 &&
-      email.find('@', at + 1) == absl::string_view::npos &&
-      email.find('.', at + 2) != absl::string_view::npos &&
-      email.back() != '.' &&
-      email.find_first_of(" \t,;<>()[]\\\"") == absl::string_view::npos;
+  const bool shaped = at != absl::string_view::npos && at > 0 &&
+                      email.find('@', at + 1) == absl::string_view::npos &&
+                      email.find('.', at + 2) != absl::string_view::npos && email.back() != '.' &&
+                      email.find_first_of(" \t,;<>()[]\\\"") == absl::string_view::npos;
   if (!shaped) {
-    return FieldError("email",
-                      absl::StrCat("\"", email, "\" is not an email address"));
+    return FieldError("email", absl::StrCat("\"", email, "\" is not an email address"));
   }
   return CheckLine("email", email, 254);
 }
@@ -101,31 +88,27 @@ std::string DisplayName(absl::string_view prefix, absl::string_view name) {
 }
 
 template <typename E>
-absl::StatusOr<E> ParseEnum(
-    absl::string_view text, absl::string_view field,
-    const google::protobuf::EnumDescriptor* descriptor,
-    absl::string_view prefix,
-    std::initializer_list<std::pair<absl::string_view, E>> synonyms) {
+absl::StatusOr<E> ParseEnum(absl::string_view text, absl::string_view field,
+                            const google::protobuf::EnumDescriptor* descriptor,
+                            absl::string_view prefix,
+                            std::initializer_list<std::pair<absl::string_view, E>> synonyms) {
   const std::string key = EnumKey(text);
   if (key.empty()) return static_cast<E>(0);
   for (const auto& [synonym, value] : synonyms) {
     if (key == synonym) return value;
   }
   const google::protobuf::EnumValueDescriptor* value =
-      descriptor->FindValueByName(
-          absl::StartsWith(key, prefix) ? key : absl::StrCat(prefix, key));
-  if (value != nullptr && value->number() != 0)
-    return static_cast<E>(value->number());
+      descriptor->FindValueByName(absl::StartsWith(key, prefix) ? key : absl::StrCat(prefix, key));
+  if (value != nullptr && value->number() != 0) return static_cast<E>(value->number());
   std::vector<std::string> accepted;
   for (int i = 1; i < descriptor->value_count(); ++i) {
     accepted.push_back(DisplayName(prefix, descriptor->value(i)->name()));
   }
-  return FieldError(field, absl::StrCat("\"", text, "\" is not one of: ",
-                                        absl::StrJoin(accepted, ", ")));
+  return FieldError(field,
+                    absl::StrCat("\"", text, "\" is not one of: ", absl::StrJoin(accepted, ", ")));
 }
 
-absl::Status CheckEnum(absl::string_view field,
-                       const google::protobuf::EnumDescriptor* descriptor,
+absl::Status CheckEnum(absl::string_view field, const google::protobuf::EnumDescriptor* descriptor,
                        int value) {
   if (descriptor->FindValueByNumber(value) == nullptr) {
     return FieldError(field, absl::StrCat(value, " is not a valid value"));
@@ -137,9 +120,8 @@ absl::Status CheckEnum(absl::string_view field,
 
 absl::Status NormalizeEvent(v1::Event& event) {
   for (std::string* text :
-       {event.mutable_title(), event.mutable_theme(), event.mutable_venue(),
-        event.mutable_city(), event.mutable_time_zone(),
-        event.mutable_start_date(), event.mutable_end_date()}) {
+       {event.mutable_title(), event.mutable_theme(), event.mutable_venue(), event.mutable_city(),
+        event.mutable_time_zone(), event.mutable_start_date(), event.mutable_end_date()}) {
     Trim(*text);
   }
   TrimAll(*event.mutable_organisers());
@@ -151,78 +133,58 @@ absl::Status NormalizeEvent(v1::Event& event) {
   CONVENE_RETURN_IF_ERROR(CheckLine("venue", event.venue()));
   CONVENE_RETURN_IF_ERROR(CheckLine("city", event.city()));
   for (const auto& [field, list] :
-       {std::pair{"organisers", &event.organisers()},
-        std::pair{"funders", &event.funders()},
+       {std::pair{"organisers", &event.organisers()}, std::pair{"funders", &event.funders()},
         std::pair{"languages", &event.languages()}}) {
-    for (const std::string& item : *list)
-      CONVENE_RETURN_IF_ERROR(CheckLine(field, item));
+    for (const std::string& item : *list) CONVENE_RETURN_IF_ERROR(CheckLine(field, item));
   }
-  CONVENE_RETURN_IF_ERROR(
-      CheckEnum("format", v1::EventFormat_descriptor(), event.format()));
-  CONVENE_RETURN_IF_ERROR(
-      NormalizeCountryField("country", *event.mutable_country(), false));
+  CONVENE_RETURN_IF_ERROR(CheckEnum("format", v1::EventFormat_descriptor(), event.format()));
+  CONVENE_RETURN_IF_ERROR(NormalizeCountryField("country", *event.mutable_country(), false));
   CONVENE_RETURN_IF_ERROR(LoadZone(event.time_zone(), "time_zone").status());
-  if (event.start_date().empty())
-    return FieldError("start_date", "is required (YYYY-MM-DD)");
-  if (event.end_date().empty())
-    return FieldError("end_date", "is required (YYYY-MM-DD)");
-  CONVENE_ASSIGN_OR_RETURN(absl::CivilDay start,
-                           ParseDay(event.start_date(), "start_date"));
-  CONVENE_ASSIGN_OR_RETURN(absl::CivilDay end,
-                           ParseDay(event.end_date(), "end_date"));
+  if (event.start_date().empty()) return FieldError("start_date", "is required (YYYY-MM-DD)");
+  if (event.end_date().empty()) return FieldError("end_date", "is required (YYYY-MM-DD)");
+  CONVENE_ASSIGN_OR_RETURN(absl::CivilDay start, ParseDay(event.start_date(), "start_date"));
+  CONVENE_ASSIGN_OR_RETURN(absl::CivilDay end, ParseDay(event.end_date(), "end_date"));
   if (end < start) {
     return FieldError("end_date",
-                      absl::StrCat(event.end_date(), " is before start_date ",
-                                   event.start_date()));
+                      absl::StrCat(event.end_date(), " is before start_date ", event.start_date()));
   }
-  if (end - start > 366)
-    return FieldError("end_date", "the event is longer than a year");
+  if (end - start > 366) return FieldError("end_date", "the event is longer than a year");
   if (event.capacity() < 0) {
-    return FieldError(
-        "capacity",
-        absl::StrCat(event.capacity(), " is negative (0 means unlimited)"));
+    return FieldError("capacity",
+                      absl::StrCat(event.capacity(), " is negative (0 means unlimited)"));
   }
   return absl::OkStatus();
 }
 
 absl::Status NormalizeParticipant(v1::Participant& p) {
   for (std::string* text :
-       {p.mutable_name(), p.mutable_email(), p.mutable_organization(),
-        p.mutable_nominated_by()}) {
+       {p.mutable_name(), p.mutable_email(), p.mutable_organization(), p.mutable_nominated_by()}) {
     Trim(*text);
   }
   if (p.name().empty()) return FieldError("name", "is required");
   CONVENE_RETURN_IF_ERROR(CheckLine("name", p.name()));
   CONVENE_RETURN_IF_ERROR(CheckEmail(p.email()));
-  CONVENE_RETURN_IF_ERROR(
-      NormalizeCountryField("country", *p.mutable_country(), true));
+  CONVENE_RETURN_IF_ERROR(NormalizeCountryField("country", *p.mutable_country(), true));
   CONVENE_RETURN_IF_ERROR(CheckLine("organization", p.organization()));
   CONVENE_RETURN_IF_ERROR(CheckLine("nominated_by", p.nominated_by()));
-  CONVENE_RETURN_IF_ERROR(
-      CheckEnum("sector", v1::Sector_descriptor(), p.sector()));
-  CONVENE_RETURN_IF_ERROR(
-      CheckEnum("gender", v1::Gender_descriptor(), p.gender()));
+  CONVENE_RETURN_IF_ERROR(CheckEnum("sector", v1::Sector_descriptor(), p.sector()));
+  CONVENE_RETURN_IF_ERROR(CheckEnum("gender", v1::Gender_descriptor(), p.gender()));
   CONVENE_RETURN_IF_ERROR(CheckEnum("role", v1::Role_descriptor(), p.role()));
-  CONVENE_RETURN_IF_ERROR(CheckEnum(
-      "attendance_mode", v1::AttendanceMode_descriptor(), p.attendance_mode()));
+  CONVENE_RETURN_IF_ERROR(
+      CheckEnum("attendance_mode", v1::AttendanceMode_descriptor(), p.attendance_mode()));
   if (p.role() == v1::ROLE_UNSPECIFIED) p.set_role(v1::ROLE_PARTICIPANT);
   for (const auto& [key, value] : p.attributes()) {
-    if (key.empty())
-      return FieldError("attributes", "an attribute has an empty name");
-    CONVENE_RETURN_IF_ERROR(
-        CheckLine(absl::StrCat("attributes.", key), key, 100));
+    if (key.empty()) return FieldError("attributes", "an attribute has an empty name");
+    CONVENE_RETURN_IF_ERROR(CheckLine(absl::StrCat("attributes.", key), key, 100));
     CONVENE_RETURN_IF_ERROR(CheckLine(absl::StrCat("attributes.", key), value));
   }
   return absl::OkStatus();
 }
 
-std::string EmailKey(absl::string_view email) {
-  return absl::AsciiStrToLower(email);
-}
+std::string EmailKey(absl::string_view email) { return absl::AsciiStrToLower(email); }
 
 v1::ParticipantStatus AdmissionStatus(int32_t capacity, int64_t confirmed) {
-  if (capacity == 0 || confirmed < capacity)
-    return v1::PARTICIPANT_STATUS_CONFIRMED;
+  if (capacity == 0 || confirmed < capacity) return v1::PARTICIPANT_STATUS_CONFIRMED;
   return v1::PARTICIPANT_STATUS_WAITLISTED;
 }
 
@@ -240,17 +202,15 @@ std::vector<std::string> EventDays(const v1::Event& event) {
   return days;
 }
 
-absl::StatusOr<std::string> CheckInDay(const v1::Event& event,
-                                       absl::string_view day,
+absl::StatusOr<std::string> CheckInDay(const v1::Event& event, absl::string_view day,
                                        absl::CivilDay today) {
   std::string chosen = day.empty() ? FormatDay(today) : std::string(day);
   if (!day.empty()) CONVENE_RETURN_IF_ERROR(ParseDay(day, "day").status());
   const std::vector<std::string> days = EventDays(event);
   if (std::find(days.begin(), days.end(), chosen) == days.end()) {
     return FieldError(
-        "day", absl::StrCat(day.empty() ? "today, " : "", chosen,
-                            ", is not a day of the event (", event.start_date(),
-                            " to ", event.end_date(), ")"));
+        "day", absl::StrCat(day.empty() ? "today, " : "", chosen, ", is not a day of the event (",
+                            event.start_date(), " to ", event.end_date(), ")"));
   }
   return chosen;
 }
@@ -268,8 +228,7 @@ absl::StatusOr<v1::Sector> ParseSector(absl::string_view text) {
        {"ANTI_CORRUPTION_AGENCY", v1::SECTOR_ANTI_CORRUPTION_BODY},
        {"ANTI_CORRUPTION_COMMISSION", v1::SECTOR_ANTI_CORRUPTION_BODY},
        {"NHRI", v1::SECTOR_HUMAN_RIGHTS_INSTITUTION},
-       {"NATIONAL_HUMAN_RIGHTS_INSTITUTION",
-        v1::SECTOR_HUMAN_RIGHTS_INSTITUTION},
+       {"NATIONAL_HUMAN_RIGHTS_INSTITUTION", v1::SECTOR_HUMAN_RIGHTS_INSTITUTION},
        {"ACADEMIC", v1::SECTOR_ACADEMIA},
        {"UNIVERSITY", v1::SECTOR_ACADEMIA},
        {"PRIVATE", v1::SECTOR_PRIVATE_SECTOR},
@@ -280,8 +239,7 @@ absl::StatusOr<v1::Sector> ParseSector(absl::string_view text) {
 }
 
 absl::StatusOr<v1::Gender> ParseGender(absl::string_view text) {
-  return ParseEnum<v1::Gender>(text, "gender", v1::Gender_descriptor(),
-                               "GENDER_",
+  return ParseEnum<v1::Gender>(text, "gender", v1::Gender_descriptor(), "GENDER_",
                                {{"F", v1::GENDER_FEMALE},
                                 {"WOMAN", v1::GENDER_FEMALE},
                                 {"M", v1::GENDER_MALE},
@@ -299,14 +257,13 @@ absl::StatusOr<v1::Role> ParseRole(absl::string_view text) {
 }
 
 absl::StatusOr<v1::AttendanceMode> ParseAttendanceMode(absl::string_view text) {
-  return ParseEnum<v1::AttendanceMode>(
-      text, "attendance_mode", v1::AttendanceMode_descriptor(),
-      "ATTENDANCE_MODE_",
-      {{"VIRTUAL", v1::ATTENDANCE_MODE_ONLINE},
-       {"REMOTE", v1::ATTENDANCE_MODE_ONLINE},
-       {"IN_PERSON", v1::ATTENDANCE_MODE_IN_PERSON},
-       {"ONSITE", v1::ATTENDANCE_MODE_IN_PERSON},
-       {"ON_SITE", v1::ATTENDANCE_MODE_IN_PERSON}});
+  return ParseEnum<v1::AttendanceMode>(text, "attendance_mode", v1::AttendanceMode_descriptor(),
+                                       "ATTENDANCE_MODE_",
+                                       {{"VIRTUAL", v1::ATTENDANCE_MODE_ONLINE},
+                                        {"REMOTE", v1::ATTENDANCE_MODE_ONLINE},
+                                        {"IN_PERSON", v1::ATTENDANCE_MODE_IN_PERSON},
+                                        {"ONSITE", v1::ATTENDANCE_MODE_IN_PERSON},
+                                        {"ON_SITE", v1::ATTENDANCE_MODE_IN_PERSON}});
 }
 
 // --- Import
@@ -314,9 +271,9 @@ absl::StatusOr<v1::AttendanceMode> ParseAttendanceMode(absl::string_view text) {
 
 namespace {
 
-constexpr absl::string_view kKnownColumns[] = {
-    "name", "email",           "country",      "organization", "sector",
-    "role", "attendance_mode", "nominated_by", "gender"};
+constexpr absl::string_view kKnownColumns[] = {"name",   "email", "country",         "organization",
+                                               "sector", "role",  "attendance_mode", "nominated_by",
+                                               "gender"};
 
 std::string CanonicalColumn(absl::string_view header) {
   std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(header));
@@ -327,8 +284,7 @@ std::string CanonicalColumn(absl::string_view header) {
   return name;
 }
 
-v1::RowError MakeRowError(int line, absl::string_view field,
-                          absl::string_view reason) {
+v1::RowError MakeRowError(int line, absl::string_view field, absl::string_view reason) {
   v1::RowError error;
   error.set_line(line);
   error.set_field(std::string(field));
@@ -341,37 +297,31 @@ v1::RowError RowErrorFromStatus(int line, const absl::Status& status) {
   absl::string_view message = status.message();
   const size_t colon = message.find(": ");
   if (colon == absl::string_view::npos) return MakeRowError(line, "", message);
-  return MakeRowError(line, message.substr(0, colon),
-                      message.substr(colon + 2));
+  return MakeRowError(line, message.substr(0, colon), message.substr(colon + 2));
 }
 
 }  // namespace
 
-absl::StatusOr<ImportLayout> ImportLayout::FromHeader(
-    const std::vector<std::string>& header) {
+absl::StatusOr<ImportLayout> ImportLayout::FromHeader(const std::vector<std::string>& header) {
   ImportLayout layout;
   std::set<std::string> seen;
   for (const std::string& cell : header) {
     std::string column = CanonicalColumn(cell);
     if (column.empty()) {
-      return FieldError(
-          "header",
-          absl::StrCat("column ", layout.columns_.size() + 1, " has no name"));
+      return FieldError("header",
+                        absl::StrCat("column ", layout.columns_.size() + 1, " has no name"));
     }
     if (!seen.insert(column).second) {
-      return FieldError("header",
-                        absl::StrCat("column \"", column, "\" appears twice"));
+      return FieldError("header", absl::StrCat("column \"", column, "\" appears twice"));
     }
     layout.columns_.push_back(column);
   }
   for (absl::string_view required : {"name", "email", "country"}) {
     if (!seen.count(std::string(required))) {
-      return FieldError(
-          "header",
-          absl::StrCat("the required column \"", required,
-                       "\" is missing (expected "
-                       "name,email,country,organization,sector,gender,"
-                       "role)"));
+      return FieldError("header", absl::StrCat("the required column \"", required,
+                                               "\" is missing (expected "
+                                               "name,email,country,organization,sector,gender,"
+                                               "role)"));
     }
   }
   return layout;
@@ -382,10 +332,10 @@ std::vector<v1::RowError> ImportLayout::ParseRow(const v1::ImportRow& row,
   std::vector<v1::RowError> errors;
   const int line = row.line();
   if (static_cast<size_t>(row.cells_size()) != columns_.size()) {
-    errors.push_back(MakeRowError(
-        line, "row",
-        absl::StrCat("has ", row.cells_size(), " cells but the header has ",
-                     columns_.size(), " columns")));
+    errors.push_back(
+        MakeRowError(line, "row",
+                     absl::StrCat("has ", row.cells_size(), " cells but the header has ",
+                                  columns_.size(), " columns")));
     return errors;
   }
   auto note = [&](const absl::Status& status) {

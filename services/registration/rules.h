@@ -57,8 +57,7 @@ int64_t SeatsToFill(int32_t capacity, int64_t confirmed, int64_t waitlisted);
 // The event day a check-in is for: `day` when given ("YYYY-MM-DD"), else
 // `today` in the event's zone. INVALID_ARGUMENT naming "day" when it is not one
 // of the event's days.
-absl::StatusOr<std::string> CheckInDay(const v1::Event& event,
-                                       absl::string_view day,
+absl::StatusOr<std::string> CheckInDay(const v1::Event& event, absl::string_view day,
                                        absl::CivilDay today);
 
 // Every day of the event, first to last.
@@ -74,16 +73,14 @@ class ImportLayout {
   // hyphens count as '_', and "organisation" is "organization". name, email and
   // country are required. Unknown columns become attributes. INVALID_ARGUMENT
   // naming "header" for a missing or repeated column.
-  static absl::StatusOr<ImportLayout> FromHeader(
-      const std::vector<std::string>& header);
+  static absl::StatusOr<ImportLayout> FromHeader(const std::vector<std::string>& header);
 
   size_t column_count() const { return columns_.size(); }
 
   // Fills `participant` (event_id excepted) from one row and returns every
   // problem found in it, each naming its column. An empty result means the row
   // is valid and `participant` normalised.
-  std::vector<v1::RowError> ParseRow(const v1::ImportRow& row,
-                                     v1::Participant& participant) const;
+  std::vector<v1::RowError> ParseRow(const v1::ImportRow& row, v1::Participant& participant) const;
 
  private:
   std::vector<std::string> columns_;  // canonical column name per position

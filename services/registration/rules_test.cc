@@ -36,8 +36,7 @@ TEST(AdmissionStatusTest, MatchesDefinitionExhaustively) {
     for (int64_t confirmed = 0; confirmed <= 8; ++confirmed) {
       const bool seat = capacity == 0 || confirmed < capacity;
       EXPECT_EQ(AdmissionStatus(capacity, confirmed),
-                seat ? v1::PARTICIPANT_STATUS_CONFIRMED
-                     : v1::PARTICIPANT_STATUS_WAITLISTED)
+                seat ? v1::PARTICIPANT_STATUS_CONFIRMED : v1::PARTICIPANT_STATUS_WAITLISTED)
           << "capacity " << capacity << ", confirmed " << confirmed;
     }
   }
@@ -50,11 +49,10 @@ TEST(SeatsToFillTest, MatchesDefinitionExhaustively) {
         const int64_t expected =
             capacity == 0
                 ? waitlisted
-                : std::min<int64_t>(waitlisted,
-                                    std::max<int64_t>(0, capacity - confirmed));
+                : std::min<int64_t>(waitlisted, std::max<int64_t>(0, capacity - confirmed));
         EXPECT_EQ(SeatsToFill(capacity, confirmed, waitlisted), expected)
-            << "capacity " << capacity << ", confirmed " << confirmed
-            << ", waitlisted " << waitlisted;
+            << "capacity " << capacity << ", confirmed " << confirmed << ", waitlisted "
+            << waitlisted;
       }
     }
   }
@@ -79,8 +77,7 @@ class SimulatedEvent {
     const bool held_seat = people_[who] == kConfirmed;
     people_[who] = kCancelled;
     if (!held_seat) return promoted;
-    int64_t seats =
-        SeatsToFill(capacity_, Count(kConfirmed), Count(kWaitlisted));
+    int64_t seats = SeatsToFill(capacity_, Count(kConfirmed), Count(kWaitlisted));
     for (size_t i = 0; i < people_.size() && seats > 0; ++i) {
       if (people_[i] == kWaitlisted) {
         people_[i] = kConfirmed;
@@ -96,12 +93,9 @@ class SimulatedEvent {
   }
   const std::vector<v1::ParticipantStatus>& people() const { return people_; }
 
-  static constexpr v1::ParticipantStatus kConfirmed =
-      v1::PARTICIPANT_STATUS_CONFIRMED;
-  static constexpr v1::ParticipantStatus kWaitlisted =
-      v1::PARTICIPANT_STATUS_WAITLISTED;
-  static constexpr v1::ParticipantStatus kCancelled =
-      v1::PARTICIPANT_STATUS_CANCELLED;
+  static constexpr v1::ParticipantStatus kConfirmed = v1::PARTICIPANT_STATUS_CONFIRMED;
+  static constexpr v1::ParticipantStatus kWaitlisted = v1::PARTICIPANT_STATUS_WAITLISTED;
+  static constexpr v1::ParticipantStatus kCancelled = v1::PARTICIPANT_STATUS_CANCELLED;
 
  private:
   int32_t capacity_;
@@ -122,21 +116,19 @@ void ExpectFirstComeFirstServed(const SimulatedEvent& event, int32_t capacity) {
   }
   EXPECT_LT(last_confirmed, first_waitlisted)
       << "a waitlisted participant arrived before a confirmed one";
-  const int64_t active = event.Count(SimulatedEvent::kConfirmed) +
-                         event.Count(SimulatedEvent::kWaitlisted);
-  EXPECT_EQ(event.Count(SimulatedEvent::kConfirmed),
-            std::min<int64_t>(capacity, active));
+  const int64_t active =
+      event.Count(SimulatedEvent::kConfirmed) + event.Count(SimulatedEvent::kWaitlisted);
+  EXPECT_EQ(event.Count(SimulatedEvent::kConfirmed), std::min<int64_t>(capacity, active));
 }
 
 TEST(WaitlistSimulationTest, ScriptedSequenceOnCapacityThree) {
   SimulatedEvent event(3);
   const int a = event.Add(), b = event.Add(), c = event.Add();
   const int d = event.Add(), e = event.Add(), f = event.Add();
-  EXPECT_THAT(
-      event.people(),
-      ElementsAre(SimulatedEvent::kConfirmed, SimulatedEvent::kConfirmed,
-                  SimulatedEvent::kConfirmed, SimulatedEvent::kWaitlisted,
-                  SimulatedEvent::kWaitlisted, SimulatedEvent::kWaitlisted));
+  EXPECT_THAT(event.people(),
+              ElementsAre(SimulatedEvent::kConfirmed, SimulatedEvent::kConfirmed,
+                          SimulatedEvent::kConfirmed, SimulatedEvent::kWaitlisted,
+                          SimulatedEvent::kWaitlisted, SimulatedEvent::kWaitlisted));
   EXPECT_THAT(event.Cancel(b), ElementsAre(d));  // earliest waitlisted
   EXPECT_THAT(event.Cancel(b), IsEmpty());       // twice: nothing
   EXPECT_THAT(event.Cancel(e), IsEmpty());       // a waitlisted frees no seat
@@ -195,25 +187,22 @@ v1::Event ValidEvent() {
 TEST(NormalizeEventTest, AcceptsValidEvent) {
   v1::Event event = ValidEvent();
   EXPECT_THAT(NormalizeEvent(event), IsOk());
-  EXPECT_EQ(event.title(),
-            "Regional dialogue on anti-corruption and human rights");
+  EXPECT_EQ(event.title(), "Regional dialogue on anti-corruption and human rights");
 }
 
 TEST(NormalizeEventTest, TitleRequired) {
   v1::Event event = ValidEvent();
   event.set_title("   ");
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("title")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("title")));
 }
 
 TEST(NormalizeEventTest, EndBeforeStart) {
   v1::Event event = ValidEvent();
   event.set_start_date("2024-10-03");
   event.set_end_date("2024-10-01");
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("end_date")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("end_date")));
 }
 
 TEST(NormalizeEventTest, OneDayEventIsFine) {
@@ -225,21 +214,18 @@ TEST(NormalizeEventTest, OneDayEventIsFine) {
 TEST(NormalizeEventTest, UnknownZone) {
   v1::Event event = ValidEvent();
   event.set_time_zone("Asia/Atlantis");
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("time_zone")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("time_zone")));
   event.set_time_zone("");
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("time_zone")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("time_zone")));
 }
 
 TEST(NormalizeEventTest, NegativeCapacity) {
   v1::Event event = ValidEvent();
   event.set_capacity(-1);
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("capacity")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("capacity")));
   event.set_capacity(0);  // unlimited
   EXPECT_THAT(NormalizeEvent(event), IsOk());
 }
@@ -248,24 +234,20 @@ TEST(NormalizeEventTest, NotARealDay) {
   v1::Event event = ValidEvent();
   event.set_start_date("2023-02-29");
   event.set_end_date("2023-03-02");
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("start_date")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("start_date")));
   event = ValidEvent();
   event.set_end_date("2024-10-32");
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("end_date")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("end_date")));
   event = ValidEvent();
   event.set_start_date("1/10/2024");
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("start_date")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("start_date")));
   event = ValidEvent();
   event.clear_start_date();
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("start_date")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("start_date")));
 }
 
 TEST(NormalizeEventTest, CountryBecomesCode) {
@@ -275,9 +257,8 @@ TEST(NormalizeEventTest, CountryBecomesCode) {
   EXPECT_EQ(event.country(), "MY");
 
   event.set_country("Atlantis");
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("country")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("country")));
 }
 
 TEST(NormalizeEventTest, CountryIsOptional) {
@@ -313,17 +294,15 @@ TEST(NormalizeEventTest, TrimsText) {
 TEST(NormalizeEventTest, MultiLineTitleRejected) {
   v1::Event event = ValidEvent();
   event.set_title("Workshop\nDay one");
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("title")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("title")));
 }
 
 TEST(NormalizeEventTest, InvalidFormatValue) {
   v1::Event event = ValidEvent();
   event.set_format(static_cast<v1::EventFormat>(42));
-  EXPECT_THAT(
-      NormalizeEvent(event),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("format")));
+  EXPECT_THAT(NormalizeEvent(event),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("format")));
 }
 
 // --- Participants ------------------------------------------------------------
@@ -355,21 +334,18 @@ TEST(NormalizeParticipantTest, RequiredFieldsNamed) {
 }
 
 TEST(NormalizeParticipantTest, BadEmailsRejected) {
-  for (const char* email :
-       {"a@", "no-at-sign", "a b@c.org", "a@b@c.org", "@example.org",
-        "a@example", "a@example.", "a@.org", "a,b@c.org", "a@c.org\n<x>"}) {
+  for (const char* email : {"a@", "no-at-sign", "a b@c.org", "a@b@c.org", "@example.org",
+                            "a@example", "a@example.", "a@.org", "a,b@c.org", "a@c.org\n<x>"}) {
     v1::Participant p = ValidParticipant();
     p.set_email(email);
-    EXPECT_THAT(
-        NormalizeParticipant(p),
-        StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("email")))
+    EXPECT_THAT(NormalizeParticipant(p),
+                StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("email")))
         << email;
   }
 }
 
 TEST(NormalizeParticipantTest, GoodEmailsAccepted) {
-  for (const char* email :
-       {"a@b.co", "first.last+tag@sub.example.org", "  X@Y.ORG  "}) {
+  for (const char* email : {"a@b.co", "first.last+tag@sub.example.org", "  X@Y.ORG  "}) {
     v1::Participant p = ValidParticipant();
     p.set_email(email);
     EXPECT_THAT(NormalizeParticipant(p), IsOk()) << email;
@@ -395,9 +371,8 @@ TEST(NormalizeParticipantTest, CountryNamesBecomeCodes) {
   EXPECT_EQ(p.country(), "KZ");
 
   p.set_country("Atlantis");
-  EXPECT_THAT(
-      NormalizeParticipant(p),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("country")));
+  EXPECT_THAT(NormalizeParticipant(p),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("country")));
 }
 
 TEST(NormalizeParticipantTest, RoleDefaultsToParticipant) {
@@ -429,14 +404,12 @@ TEST(NormalizeParticipantTest, TrimsText) {
 TEST(NormalizeParticipantTest, InvalidEnumValuesRejected) {
   v1::Participant p = ValidParticipant();
   p.set_sector(static_cast<v1::Sector>(99));
-  EXPECT_THAT(
-      NormalizeParticipant(p),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("sector")));
+  EXPECT_THAT(NormalizeParticipant(p),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("sector")));
   p = ValidParticipant();
   p.set_gender(static_cast<v1::Gender>(99));
-  EXPECT_THAT(
-      NormalizeParticipant(p),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("gender")));
+  EXPECT_THAT(NormalizeParticipant(p),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("gender")));
 }
 
 TEST(EmailKeyTest, IgnoresCase) {
@@ -448,8 +421,8 @@ TEST(EmailKeyTest, IgnoresCase) {
 // --- Enum parsing ------------------------------------------------------------
 
 TEST(ParseSectorTest, AcceptedForms) {
-  for (const char* text : {"civil-society", "Civil society", "CSO",
-                           "SECTOR_CIVIL_SOCIETY", "ngo", " civil_society "}) {
+  for (const char* text : {"civil-society", "Civil society", "CSO", "SECTOR_CIVIL_SOCIETY", "ngo",
+                           " civil_society "}) {
     auto sector = ParseSector(text);
     ASSERT_THAT(sector, IsOk()) << text;
     EXPECT_EQ(*sector, v1::SECTOR_CIVIL_SOCIETY) << text;
@@ -475,12 +448,10 @@ TEST(ParseSectorTest, UnknownListsAcceptedValues) {
   EXPECT_THAT(ParseSector("astronaut"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(StartsWith("sector"), HasSubstr("astronaut"),
-                             HasSubstr("civil-society"),
-                             HasSubstr("anti-corruption-body"))));
+                             HasSubstr("civil-society"), HasSubstr("anti-corruption-body"))));
   // "unspecified" is not a value a spreadsheet may choose.
-  EXPECT_THAT(
-      ParseSector("SECTOR_UNSPECIFIED"),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("sector")));
+  EXPECT_THAT(ParseSector("SECTOR_UNSPECIFIED"),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("sector")));
 }
 
 TEST(ParseGenderTest, AcceptedForms) {
@@ -498,14 +469,12 @@ TEST(ParseGenderTest, AcceptedForms) {
   auto empty = ParseGender("");
   ASSERT_THAT(empty, IsOk());
   EXPECT_EQ(*empty, v1::GENDER_UNSPECIFIED);
-  EXPECT_THAT(ParseGender("astronaut"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(StartsWith("gender"), HasSubstr("female"))));
+  EXPECT_THAT(ParseGender("astronaut"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                 AllOf(StartsWith("gender"), HasSubstr("female"))));
 }
 
 TEST(ParseRoleTest, AcceptedForms) {
-  for (const char* text :
-       {"panellist", "Panelist", "speaker", "ROLE_SPEAKER"}) {
+  for (const char* text : {"panellist", "Panelist", "speaker", "ROLE_SPEAKER"}) {
     auto role = ParseRole(text);
     ASSERT_THAT(role, IsOk()) << text;
     EXPECT_EQ(*role, v1::ROLE_SPEAKER) << text;
@@ -518,8 +487,7 @@ TEST(ParseRoleTest, AcceptedForms) {
   EXPECT_EQ(*empty, v1::ROLE_UNSPECIFIED);
   EXPECT_THAT(ParseRole("astronaut"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(StartsWith("role"), HasSubstr("participant"),
-                             HasSubstr("speaker"))));
+                       AllOf(StartsWith("role"), HasSubstr("participant"), HasSubstr("speaker"))));
 }
 
 TEST(ParseAttendanceModeTest, AcceptedForms) {
@@ -529,10 +497,9 @@ TEST(ParseAttendanceModeTest, AcceptedForms) {
   auto in_person = ParseAttendanceMode("In-person");
   ASSERT_THAT(in_person, IsOk());
   EXPECT_EQ(*in_person, v1::ATTENDANCE_MODE_IN_PERSON);
-  EXPECT_THAT(
-      ParseAttendanceMode("astronaut"),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               AllOf(StartsWith("attendance_mode"), HasSubstr("online"))));
+  EXPECT_THAT(ParseAttendanceMode("astronaut"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(StartsWith("attendance_mode"), HasSubstr("online"))));
 }
 
 // Every named value of each enum parses from its own display form and proto
@@ -561,8 +528,8 @@ TEST(ParseEnumTest, EveryValueRoundTrips) {
 // --- Import ------------------------------------------------------------------
 
 TEST(ImportLayoutTest, HeaderWithSpacesAndExtraColumns) {
-  auto layout = ImportLayout::FromHeader(
-      {"Name", " Email ", "Country", "Organisation", "extra col"});
+  auto layout =
+      ImportLayout::FromHeader({"Name", " Email ", "Country", "Organisation", "extra col"});
   ASSERT_THAT(layout, IsOk());
   EXPECT_EQ(layout->column_count(), 5u);
 }
@@ -571,33 +538,29 @@ TEST(ImportLayoutTest, MissingRequiredColumn) {
   EXPECT_THAT(ImportLayout::FromHeader({"Name", "Country", "Organisation"}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(StartsWith("header"), HasSubstr("email"))));
-  EXPECT_THAT(ImportLayout::FromHeader({"Email", "Country"}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(StartsWith("header"), HasSubstr("name"))));
+  EXPECT_THAT(
+      ImportLayout::FromHeader({"Email", "Country"}),
+      StatusIs(absl::StatusCode::kInvalidArgument, AllOf(StartsWith("header"), HasSubstr("name"))));
   EXPECT_THAT(ImportLayout::FromHeader({"Name", "Email"}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(StartsWith("header"), HasSubstr("country"))));
 }
 
 TEST(ImportLayoutTest, RepeatedColumnRejected) {
-  EXPECT_THAT(
-      ImportLayout::FromHeader({"name", "email", "country", "email"}),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("header")));
+  EXPECT_THAT(ImportLayout::FromHeader({"name", "email", "country", "email"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("header")));
   // The same column under two spellings.
   EXPECT_THAT(
-      ImportLayout::FromHeader(
-          {"name", "email", "country", "Organisation", "organization"}),
+      ImportLayout::FromHeader({"name", "email", "country", "Organisation", "organization"}),
       StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("header")));
   EXPECT_THAT(
-      ImportLayout::FromHeader(
-          {"name", "email", "country", "nominated by", "Nominated-By"}),
+      ImportLayout::FromHeader({"name", "email", "country", "nominated by", "Nominated-By"}),
       StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("header")));
 }
 
 TEST(ImportLayoutTest, BlankColumnNameRejected) {
-  EXPECT_THAT(
-      ImportLayout::FromHeader({"name", "email", "country", "  "}),
-      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("header")));
+  EXPECT_THAT(ImportLayout::FromHeader({"name", "email", "country", "  "}),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("header")));
 }
 
 v1::ImportRow Row(int line, std::vector<std::string> cells) {
@@ -608,14 +571,12 @@ v1::ImportRow Row(int line, std::vector<std::string> cells) {
 }
 
 TEST(ImportLayoutTest, ParsesGoodRow) {
-  auto layout =
-      ImportLayout::FromHeader({"Name", " Email ", "Country", "Organisation",
-                                "Sector", "Gender", "Role", "extra col"});
+  auto layout = ImportLayout::FromHeader(
+      {"Name", " Email ", "Country", "Organisation", "Sector", "Gender", "Role", "extra col"});
   ASSERT_THAT(layout, IsOk());
   v1::Participant p;
-  EXPECT_THAT(layout->ParseRow(Row(2, {"Nguyễn Thị Hoa", " hoa@example.org ",
-                                       "Viet Nam", "Towards Transparency",
-                                       "CSO", "F", "panellist", " Hanoi "}),
+  EXPECT_THAT(layout->ParseRow(Row(2, {"Nguyễn Thị Hoa", " hoa@example.org ", "Viet Nam",
+                                       "Towards Transparency", "CSO", "F", "panellist", " Hanoi "}),
                                p),
               IsEmpty());
   EXPECT_EQ(p.name(), "Nguyễn Thị Hoa");
@@ -629,28 +590,23 @@ TEST(ImportLayoutTest, ParsesGoodRow) {
 }
 
 TEST(ImportLayoutTest, RoleDefaultsAndEmptyExtraCellsOmitted) {
-  auto layout =
-      ImportLayout::FromHeader({"name", "email", "country", "extra col"});
+  auto layout = ImportLayout::FromHeader({"name", "email", "country", "extra col"});
   ASSERT_THAT(layout, IsOk());
   v1::Participant p;
-  EXPECT_THAT(
-      layout->ParseRow(Row(3, {"Somchai", "s@example.org", "TH", " "}), p),
-      IsEmpty());
+  EXPECT_THAT(layout->ParseRow(Row(3, {"Somchai", "s@example.org", "TH", " "}), p), IsEmpty());
   EXPECT_EQ(p.role(), v1::ROLE_PARTICIPANT);
   EXPECT_THAT(p.attributes(), IsEmpty());
 }
 
 TEST(ImportLayoutTest, ReportsEveryBadFieldOfARow) {
-  auto layout = ImportLayout::FromHeader(
-      {"name", "email", "country", "sector", "organisation"});
+  auto layout = ImportLayout::FromHeader({"name", "email", "country", "sector", "organisation"});
   ASSERT_THAT(layout, IsOk());
   v1::Participant p;
-  std::vector<v1::RowError> errors = layout->ParseRow(
-      Row(9, {"Batbayar", "not-an-email", "", "astronaut", "Org"}), p);
-  EXPECT_THAT(errors,
-              UnorderedElementsAre(Property(&v1::RowError::field, "email"),
-                                   Property(&v1::RowError::field, "sector"),
-                                   Property(&v1::RowError::field, "country")));
+  std::vector<v1::RowError> errors =
+      layout->ParseRow(Row(9, {"Batbayar", "not-an-email", "", "astronaut", "Org"}), p);
+  EXPECT_THAT(errors, UnorderedElementsAre(Property(&v1::RowError::field, "email"),
+                                           Property(&v1::RowError::field, "sector"),
+                                           Property(&v1::RowError::field, "country")));
   for (const v1::RowError& error : errors) {
     EXPECT_EQ(error.line(), 9) << error.field();
     EXPECT_THAT(error.reason(), Not(IsEmpty())) << error.field();
@@ -664,17 +620,15 @@ TEST(ImportLayoutTest, ReportsBadNameAndUnknownCountry) {
   v1::Participant p;
   std::vector<v1::RowError> errors =
       layout->ParseRow(Row(4, {"", "ok@example.org", "Atlantis"}), p);
-  EXPECT_THAT(errors,
-              UnorderedElementsAre(Property(&v1::RowError::field, "name"),
-                                   Property(&v1::RowError::field, "country")));
+  EXPECT_THAT(errors, UnorderedElementsAre(Property(&v1::RowError::field, "name"),
+                                           Property(&v1::RowError::field, "country")));
 }
 
 TEST(ImportLayoutTest, WrongCellCountReportedOnce) {
   auto layout = ImportLayout::FromHeader({"name", "email", "country"});
   ASSERT_THAT(layout, IsOk());
   v1::Participant p;
-  std::vector<v1::RowError> errors =
-      layout->ParseRow(Row(12, {"Only", "two"}), p);
+  std::vector<v1::RowError> errors = layout->ParseRow(Row(12, {"Only", "two"}), p);
   ASSERT_THAT(errors, SizeIs(1));
   EXPECT_EQ(errors[0].line(), 12);
   EXPECT_THAT(errors[0].reason(), HasSubstr("2"));
@@ -725,13 +679,11 @@ TEST(CheckInDayTest, EmptyDayMeansToday) {
 }
 
 TEST(EventDaysTest, ListsEveryDay) {
-  EXPECT_THAT(EventDays(TwoDayEvent()),
-              ElementsAre("2024-10-01", "2024-10-02"));
+  EXPECT_THAT(EventDays(TwoDayEvent()), ElementsAre("2024-10-01", "2024-10-02"));
   v1::Event event = ValidEvent();
   event.set_start_date("2024-02-28");
   event.set_end_date("2024-03-01");
-  EXPECT_THAT(EventDays(event),
-              ElementsAre("2024-02-28", "2024-02-29", "2024-03-01"));
+  EXPECT_THAT(EventDays(event), ElementsAre("2024-02-28", "2024-02-29", "2024-03-01"));
   event.set_end_date("2024-02-28");
   EXPECT_THAT(EventDays(event), ElementsAre("2024-02-28"));
 }

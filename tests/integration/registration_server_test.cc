@@ -38,8 +38,7 @@ class RegistrationServerTest : public ::testing::Test {
   }
 
   void Start(int port = 0) {
-    auto process =
-        ServiceProcess::Start("convene-registration", data_dir_, {}, port);
+    auto process = ServiceProcess::Start("convene-registration", data_dir_, {}, port);
     ASSERT_TRUE(process.ok()) << process.status();
     server_.emplace(std::move(process).value());
     stub_ = v1::RegistrationService::NewStub(MakeChannel(server_->address()));
@@ -70,8 +69,7 @@ class RegistrationServerTest : public ::testing::Test {
     return response.event().id();
   }
 
-  static v1::AddParticipantRequest AddRequest(const std::string& event_id,
-                                              int n) {
+  static v1::AddParticipantRequest AddRequest(const std::string& event_id, int n) {
     v1::AddParticipantRequest request;
     v1::Participant* p = request.mutable_participant();
     p->set_event_id(event_id);
@@ -90,8 +88,7 @@ class RegistrationServerTest : public ::testing::Test {
     do {
       v1::ListParticipantsResponse response;
       auto context = NewCallContext();
-      grpc::Status status =
-          stub_->ListParticipants(context.get(), request, &response);
+      grpc::Status status = stub_->ListParticipants(context.get(), request, &response);
       EXPECT_TRUE(status.ok()) << status.error_message();
       if (!status.ok()) break;
       for (const auto& p : response.participants()) all.push_back(p);
@@ -106,8 +103,7 @@ class RegistrationServerTest : public ::testing::Test {
 };
 
 TEST_F(RegistrationServerTest, ServesHealth) {
-  auto health =
-      grpc::health::v1::Health::NewStub(MakeChannel(server_->address()));
+  auto health = grpc::health::v1::Health::NewStub(MakeChannel(server_->address()));
   grpc::health::v1::HealthCheckRequest request;
   grpc::health::v1::HealthCheckResponse response;
   auto context = NewCallContext();
@@ -126,13 +122,11 @@ TEST_F(RegistrationServerTest, SixtyFourConcurrentAddsToThirtySeats) {
     clients.emplace_back([&, i] {
       // Each client has its own channel, as 64 separate organisers' laptops
       // would.
-      auto stub =
-          v1::RegistrationService::NewStub(MakeChannel(server_->address()));
+      auto stub = v1::RegistrationService::NewStub(MakeChannel(server_->address()));
       v1::AddParticipantResponse response;
       auto context = NewCallContext();
       start.arrive_and_wait();
-      statuses[i] = stub->AddParticipant(context.get(), AddRequest(event_id, i),
-                                         &response);
+      statuses[i] = stub->AddParticipant(context.get(), AddRequest(event_id, i), &response);
       added[i] = response.participant();
     });
   }
@@ -163,9 +157,7 @@ TEST_F(RegistrationServerTest, SixtyFourConcurrentAddsToThirtySeats) {
   summary_request.set_event_id(event_id);
   v1::GetParticipationSummaryResponse summary;
   auto context = NewCallContext();
-  ASSERT_TRUE(
-      stub_->GetParticipationSummary(context.get(), summary_request, &summary)
-          .ok());
+  ASSERT_TRUE(stub_->GetParticipationSummary(context.get(), summary_request, &summary).ok());
   EXPECT_EQ(summary.confirmed_count(), 30);
   EXPECT_EQ(summary.waitlisted_count(), 34);
 }
@@ -179,8 +171,7 @@ TEST_F(RegistrationServerTest, AcknowledgedAddsSurviveSigkill) {
     std::vector<std::thread> writers;
     for (int w = 0; w < 4; ++w) {
       writers.emplace_back([&, w] {
-        auto stub =
-            v1::RegistrationService::NewStub(MakeChannel(server_->address()));
+        auto stub = v1::RegistrationService::NewStub(MakeChannel(server_->address()));
         for (int n = 0; !stop; ++n) {
           v1::AddParticipantResponse response;
           auto context = NewCallContext(absl::Seconds(2));
@@ -202,8 +193,7 @@ TEST_F(RegistrationServerTest, AcknowledgedAddsSurviveSigkill) {
     std::set<std::string> stored;
     for (const auto& p : ListAll(event_id)) stored.insert(p.id());
     for (const std::string& id : acknowledged) {
-      EXPECT_TRUE(stored.count(id))
-          << "acknowledged " << id << " was lost in round " << round;
+      EXPECT_TRUE(stored.count(id)) << "acknowledged " << id << " was lost in round " << round;
     }
   }
   server_->Stop(SIGTERM);
@@ -236,18 +226,16 @@ TEST_F(RegistrationServerTest, BadInputNamesTheFieldAndUnknownIdsAreNotFound) {
     request.mutable_participant()->set_email("not-an-email");
     v1::AddParticipantResponse response;
     auto context = NewCallContext();
-    EXPECT_THAT(
-        stub_->AddParticipant(context.get(), request, &response),
-        GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("email")));
+    EXPECT_THAT(stub_->AddParticipant(context.get(), request, &response),
+                GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("email")));
   }
   {
     auto request = AddRequest(event_id, 2);
     request.mutable_participant()->set_country("Atlantis");
     v1::AddParticipantResponse response;
     auto context = NewCallContext();
-    EXPECT_THAT(
-        stub_->AddParticipant(context.get(), request, &response),
-        GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("country")));
+    EXPECT_THAT(stub_->AddParticipant(context.get(), request, &response),
+                GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("country")));
   }
   {
     v1::CreateEventRequest request;
@@ -258,8 +246,7 @@ TEST_F(RegistrationServerTest, BadInputNamesTheFieldAndUnknownIdsAreNotFound) {
     v1::CreateEventResponse response;
     auto context = NewCallContext();
     EXPECT_THAT(stub_->CreateEvent(context.get(), request, &response),
-                GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT,
-                             HasSubstr("end_date")));
+                GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("end_date")));
   }
   {
     v1::GetParticipantRequest request;
@@ -267,16 +254,14 @@ TEST_F(RegistrationServerTest, BadInputNamesTheFieldAndUnknownIdsAreNotFound) {
     v1::GetParticipantResponse response;
     auto context = NewCallContext();
     EXPECT_THAT(stub_->GetParticipant(context.get(), request, &response),
-                GrpcStatusIs(grpc::StatusCode::NOT_FOUND,
-                             HasSubstr("par_000000000000")));
+                GrpcStatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("par_000000000000")));
   }
   {
     auto request = AddRequest("evt_000000000000", 3);
     v1::AddParticipantResponse response;
     auto context = NewCallContext();
     EXPECT_THAT(stub_->AddParticipant(context.get(), request, &response),
-                GrpcStatusIs(grpc::StatusCode::NOT_FOUND,
-                             HasSubstr("evt_000000000000")));
+                GrpcStatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("evt_000000000000")));
   }
   {
     auto request = AddRequest(event_id, 4);
@@ -286,8 +271,7 @@ TEST_F(RegistrationServerTest, BadInputNamesTheFieldAndUnknownIdsAreNotFound) {
     request.mutable_participant()->set_email("P4@EXAMPLE.ORG");
     auto again = NewCallContext();
     EXPECT_THAT(stub_->AddParticipant(again.get(), request, &response),
-                GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS,
-                             HasSubstr("Participant 4")));
+                GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS, HasSubstr("Participant 4")));
   }
 }
 
@@ -295,23 +279,20 @@ TEST_F(RegistrationServerTest, FiveThousandRowImport) {
   const std::string event_id = CreateEvent(4000);
   v1::ImportParticipantsRequest request;
   request.set_event_id(event_id);
-  for (const char* column : {"name", "email", "country", "organization",
-                             "sector", "gender", "role", "region"}) {
+  for (const char* column :
+       {"name", "email", "country", "organization", "sector", "gender", "role", "region"}) {
     request.add_header(column);
   }
-  const char* countries[] = {"Viet Nam",    "Lao PDR",   "Timor-Leste",
-                             "MY",          "Indonesia", "Thailand",
-                             "Philippines", "Cambodia"};
+  const char* countries[] = {"Viet Nam",  "Lao PDR",  "Timor-Leste", "MY",
+                             "Indonesia", "Thailand", "Philippines", "Cambodia"};
   for (int i = 0; i < 5000; ++i) {
     v1::ImportRow* row = request.add_rows();
     row->set_line(i + 2);
     for (std::string cell :
-         {absl::StrCat("Nguyễn Thị Hoa ", i),
-          absl::StrCat("hoa", i, "@example.org"), std::string(countries[i % 8]),
-          std::string("Towards Transparency"),
-          std::string(i % 3 ? "civil society" : "government"),
-          std::string(i % 2 ? "F" : "M"), std::string("participant"),
-          std::string("ASEAN")}) {
+         {absl::StrCat("Nguyễn Thị Hoa ", i), absl::StrCat("hoa", i, "@example.org"),
+          std::string(countries[i % 8]), std::string("Towards Transparency"),
+          std::string(i % 3 ? "civil society" : "government"), std::string(i % 2 ? "F" : "M"),
+          std::string("participant"), std::string("ASEAN")}) {
       row->add_cells(cell);
     }
   }
@@ -319,8 +300,7 @@ TEST_F(RegistrationServerTest, FiveThousandRowImport) {
   v1::ImportParticipantsResponse response;
   const absl::Time start = absl::Now();
   auto context = NewCallContext();
-  grpc::Status status =
-      stub_->ImportParticipants(context.get(), request, &response);
+  grpc::Status status = stub_->ImportParticipants(context.get(), request, &response);
   const absl::Duration took = absl::Now() - start;
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(response.errors_size(), 0) << response.errors(0).reason();
@@ -329,10 +309,8 @@ TEST_F(RegistrationServerTest, FiveThousandRowImport) {
   EXPECT_EQ(response.waitlisted_count(), 1000);
   EXPECT_EQ(response.participants(1).country(), "LA");
   EXPECT_EQ(response.participants(1).attributes().at("region"), "ASEAN");
-  RecordProperty("import_5000_ms",
-                 absl::StrCat(absl::ToInt64Milliseconds(took)));
-  std::cout << "5,000-row import over gRPC took " << absl::FormatDuration(took)
-            << "\n";
+  RecordProperty("import_5000_ms", absl::StrCat(absl::ToInt64Milliseconds(took)));
+  std::cout << "5,000-row import over gRPC took " << absl::FormatDuration(took) << "\n";
   EXPECT_EQ(ListAll(event_id).size(), 5000u);
 }
 

@@ -9,8 +9,7 @@
 namespace convene::sqlite {
 namespace {
 
-absl::Status StatusFromCode(int rc, absl::string_view what,
-                            absl::string_view message) {
+absl::Status StatusFromCode(int rc, absl::string_view what, absl::string_view message) {
   std::string text = absl::StrCat("storage: ", what, ": ", message);
   switch (rc & 0xff) {
     case SQLITE_BUSY:
@@ -33,13 +32,11 @@ absl::Status StatusFromCode(int rc, absl::string_view what,
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Database>> Database::Open(
-    const Options& options) {
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const Options& options) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(
-      options.path.c_str(), &raw,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-      nullptr);
+  int rc =
+      sqlite3_open_v2(options.path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
     sqlite3_close_v2(raw);
@@ -78,26 +75,22 @@ absl::Status Database::Execute(absl::string_view sql) {
 absl::StatusOr<int> Database::SchemaVersion() {
   Statement stmt(*this, "PRAGMA user_version");
   CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-  if (!has_row)
-    return absl::InternalError("storage: PRAGMA user_version returned no row");
+  if (!has_row) return absl::InternalError("storage: PRAGMA user_version returned no row");
   return static_cast<int>(stmt.ColumnInt64(0));
 }
 
-absl::Status Database::Migrate(
-    const std::vector<absl::string_view>& migrations) {
+absl::Status Database::Migrate(const std::vector<absl::string_view>& migrations) {
   CONVENE_ASSIGN_OR_RETURN(int version, SchemaVersion());
   if (version > static_cast<int>(migrations.size())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("storage: the database has schema version ", version,
-                     " but this program knows only up to ", migrations.size(),
-                     "; use a newer build"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "storage: the database has schema version ", version, " but this program knows only up to ",
+        migrations.size(), "; use a newer build"));
   }
   for (int i = version; i < static_cast<int>(migrations.size()); ++i) {
     Transaction txn(*this);
     CONVENE_RETURN_IF_ERROR(txn.status());
     CONVENE_RETURN_IF_ERROR(Execute(migrations[i]));
-    CONVENE_RETURN_IF_ERROR(
-        Execute(absl::StrCat("PRAGMA user_version = ", i + 1)));
+    CONVENE_RETURN_IF_ERROR(Execute(absl::StrCat("PRAGMA user_version = ", i + 1)));
     CONVENE_RETURN_IF_ERROR(txn.Commit());
   }
   return absl::OkStatus();
@@ -112,16 +105,14 @@ absl::Status Database::CheckIntegrity() {
     absl::StrAppend(&report, report.empty() ? "" : "; ", stmt.ColumnText(0));
   }
   if (report == "ok") return absl::OkStatus();
-  return absl::DataLossError(
-      absl::StrCat("storage: integrity check failed: ", report));
+  return absl::DataLossError(absl::StrCat("storage: integrity check failed: ", report));
 }
 
 absl::StatusOr<sqlite3_stmt*> Database::CachedStatement(const char* sql) {
   auto it = cache_.find(absl::string_view(sql));
   if (it != cache_.end()) return it->second;
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
-                              nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return Error(rc, absl::StrCat("prepare \"", sql, "\""));
   cache_.emplace(sql, stmt);
   return stmt;
@@ -145,16 +136,12 @@ void Statement::Reset() {
 }
 
 Statement& Statement::BindText(int index, absl::string_view value) {
-  if (stmt_)
-    sqlite3_bind_text(stmt_, index, value.data(), value.size(),
-                      SQLITE_TRANSIENT);
+  if (stmt_) sqlite3_bind_text(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT);
   return *this;
 }
 
 Statement& Statement::BindBlob(int index, absl::string_view value) {
-  if (stmt_)
-    sqlite3_bind_blob(stmt_, index, value.data(), value.size(),
-                      SQLITE_TRANSIENT);
+  if (stmt_) sqlite3_bind_blob(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT);
   return *this;
 }
 
@@ -190,20 +177,16 @@ absl::Status Statement::Run() {
 std::string Statement::ColumnText(int index) const {
   const unsigned char* text = sqlite3_column_text(stmt_, index);
   if (text == nullptr) return "";
-  return std::string(reinterpret_cast<const char*>(text),
-                     sqlite3_column_bytes(stmt_, index));
+  return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, index));
 }
 
 std::string Statement::ColumnBlob(int index) const {
   const void* blob = sqlite3_column_blob(stmt_, index);
   if (blob == nullptr) return "";
-  return std::string(static_cast<const char*>(blob),
-                     sqlite3_column_bytes(stmt_, index));
+  return std::string(static_cast<const char*>(blob), sqlite3_column_bytes(stmt_, index));
 }
 
-int64_t Statement::ColumnInt64(int index) const {
-  return sqlite3_column_int64(stmt_, index);
-}
+int64_t Statement::ColumnInt64(int index) const { return sqlite3_column_int64(stmt_, index); }
 
 bool Statement::ColumnIsNull(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
@@ -221,9 +204,7 @@ Transaction::~Transaction() {
 }
 
 absl::Status Transaction::Commit() {
-  if (!open_)
-    return absl::FailedPreconditionError(
-        "storage: commit without an open transaction");
+  if (!open_) return absl::FailedPreconditionError("storage: commit without an open transaction");
   absl::Status status = db_.Execute("COMMIT");
   if (status.ok()) open_ = false;
   return status;
@@ -238,9 +219,10 @@ uint64_t Fingerprint(absl::string_view bytes) {
   return hash;
 }
 
-absl::StatusOr<std::optional<std::string>> FindLoggedResponse(
-    Database& db, absl::string_view method, absl::string_view request_id,
-    uint64_t request_fingerprint) {
+absl::StatusOr<std::optional<std::string>> FindLoggedResponse(Database& db,
+                                                              absl::string_view method,
+                                                              absl::string_view request_id,
+                                                              uint64_t request_fingerprint) {
   static constexpr char kSql[] =
       "SELECT request_fingerprint, response FROM request_log WHERE method = ? "
       "AND request_id = ?";
@@ -249,17 +231,15 @@ absl::StatusOr<std::optional<std::string>> FindLoggedResponse(
   CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
   if (!has_row) return std::nullopt;
   if (static_cast<uint64_t>(stmt.ColumnInt64(0)) != request_fingerprint) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "request_id: \"", request_id, "\" was already used for a different ",
-        method, " request; use a new id for a new request"));
+    return absl::InvalidArgumentError(absl::StrCat("request_id: \"", request_id,
+                                                   "\" was already used for a different ", method,
+                                                   " request; use a new id for a new request"));
   }
   return stmt.ColumnBlob(1);
 }
 
-absl::Status LogResponse(Database& db, absl::string_view method,
-                         absl::string_view request_id,
-                         uint64_t request_fingerprint,
-                         absl::string_view response) {
+absl::Status LogResponse(Database& db, absl::string_view method, absl::string_view request_id,
+                         uint64_t request_fingerprint, absl::string_view response) {
   static constexpr char kSql[] =
       "INSERT INTO request_log (method, request_id, request_fingerprint, "
       "response) "

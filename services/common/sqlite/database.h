@@ -167,13 +167,12 @@ uint64_t Fingerprint(absl::string_view bytes);
 // The stored response of an earlier call with this id, or nullopt.
 // INVALID_ARGUMENT naming "request_id" when the earlier call had another
 // fingerprint.
-absl::StatusOr<std::optional<std::string>> FindLoggedResponse(
-    Database& db, absl::string_view method, absl::string_view request_id,
-    uint64_t request_fingerprint);
-absl::Status LogResponse(Database& db, absl::string_view method,
-                         absl::string_view request_id,
-                         uint64_t request_fingerprint,
-                         absl::string_view response);
+absl::StatusOr<std::optional<std::string>> FindLoggedResponse(Database& db,
+                                                              absl::string_view method,
+                                                              absl::string_view request_id,
+                                                              uint64_t request_fingerprint);
+absl::Status LogResponse(Database& db, absl::string_view method, absl::string_view request_id,
+                         uint64_t request_fingerprint, absl::string_view response);
 
 }  // namespace convene::sqlite
 

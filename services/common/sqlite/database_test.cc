@@ -19,8 +19,7 @@ std::unique_ptr<Database> OpenFile(const std::string& path) {
   return std::move(db).value();
 }
 
-constexpr char kCreateT[] =
-    "CREATE TABLE t (k TEXT PRIMARY KEY NOT NULL, v INTEGER NOT NULL);";
+constexpr char kCreateT[] = "CREATE TABLE t (k TEXT PRIMARY KEY NOT NULL, v INTEGER NOT NULL);";
 constexpr char kInsertT[] = "INSERT INTO t (k, v) VALUES (?, ?)";
 constexpr char kCountT[] = "SELECT COUNT(*) FROM t";
 
@@ -53,14 +52,12 @@ TEST(DatabaseTest, MigrationsRunOnceAndSurviveReopen) {
   }
   auto db = OpenFile(path);
   // Re-running the same list is a no-op; a second migration is applied on top.
-  ASSERT_THAT(db->Migrate({kCreateT, "ALTER TABLE t ADD COLUMN w TEXT;"}),
-              IsOk());
+  ASSERT_THAT(db->Migrate({kCreateT, "ALTER TABLE t ADD COLUMN w TEXT;"}), IsOk());
   EXPECT_EQ(*db->SchemaVersion(), 2);
   EXPECT_EQ(Count(*db), 1);
   // An older binary that knows only one migration refuses the newer file.
   EXPECT_THAT(db->Migrate({kCreateT}),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("newer build")));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("newer build")));
   EXPECT_THAT(db->CheckIntegrity(), IsOk());
 }
 
@@ -101,15 +98,12 @@ TEST(StatementTest, ConstraintViolationIsAlreadyExistsAndBadSqlIsInternal) {
     if (i == 0) {
       EXPECT_THAT(status, IsOk());
     } else {
-      EXPECT_THAT(status, StatusIs(absl::StatusCode::kAlreadyExists,
-                                   HasSubstr("UNIQUE")));
+      EXPECT_THAT(status, StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("UNIQUE")));
     }
   }
   Statement bad(*db, "SELEKT nothing");
-  EXPECT_THAT(bad.status(),
-              StatusIs(absl::StatusCode::kInternal, HasSubstr("storage")));
-  EXPECT_THAT(bad.Step(),
-              StatusIs(absl::StatusCode::kInternal, HasSubstr("storage")));
+  EXPECT_THAT(bad.status(), StatusIs(absl::StatusCode::kInternal, HasSubstr("storage")));
+  EXPECT_THAT(bad.Step(), StatusIs(absl::StatusCode::kInternal, HasSubstr("storage")));
 }
 
 TEST(StatementTest, NullsBlobsAndReuse) {
@@ -132,16 +126,13 @@ TEST(RequestLogTest, FindsWhatWasLoggedAndRefusesAReusedIdForAnotherRequest) {
   ASSERT_THAT(db->Migrate({kRequestLogSchema}), IsOk());
   const uint64_t request = Fingerprint("request one");
   EXPECT_FALSE(FindLoggedResponse(*db, "Add", "r1", request)->has_value());
-  ASSERT_THAT(
-      LogResponse(*db, "Add", "r1", request, std::string("\x01\x00", 2)),
-      IsOk());
+  ASSERT_THAT(LogResponse(*db, "Add", "r1", request, std::string("\x01\x00", 2)), IsOk());
   auto found = FindLoggedResponse(*db, "Add", "r1", request);
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ(**found, std::string("\x01\x00", 2));
   EXPECT_FALSE(FindLoggedResponse(*db, "Import", "r1", request)->has_value());
-  EXPECT_THAT(
-      FindLoggedResponse(*db, "Add", "r1", Fingerprint("request two")),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
+  EXPECT_THAT(FindLoggedResponse(*db, "Add", "r1", Fingerprint("request two")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
 }
 
 TEST(FingerprintTest, IsFnv1a) {
@@ -153,8 +144,7 @@ TEST(FingerprintTest, IsFnv1a) {
 
 TEST(DatabaseTest, OpenInMissingFolderIsUnavailableNamingThePath) {
   EXPECT_THAT(Database::Open({.path = "/nonexistent-dir/x.db"}),
-              StatusIs(absl::StatusCode::kUnavailable,
-                       HasSubstr("/nonexistent-dir/x.db")));
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("/nonexistent-dir/x.db")));
 }
 
 }  // namespace

@@ -35,8 +35,7 @@ int FreePort() {
 
 std::string MakeTempDir(const std::string& name) {
   const char* base = std::getenv("TEST_TMPDIR");
-  std::filesystem::path root =
-      base ? base : std::filesystem::temp_directory_path();
+  std::filesystem::path root = base ? base : std::filesystem::temp_directory_path();
   std::string pattern = (root / ("convene-" + name + "-XXXXXX")).string();
   char* made = mkdtemp(pattern.data());
   return made ? std::string(made) : std::string();
@@ -47,8 +46,7 @@ std::string BinaryPath(const std::string& name) {
   return absl::StrCat(dir ? dir : ".", "/", name);
 }
 
-absl::Status WaitUntilServing(const std::string& address,
-                              absl::Duration timeout) {
+absl::Status WaitUntilServing(const std::string& address, absl::Duration timeout) {
   const absl::Time give_up = absl::Now() + timeout;
   std::string last = "no answer";
   while (absl::Now() < give_up) {
@@ -59,15 +57,13 @@ absl::Status WaitUntilServing(const std::string& address,
     grpc::health::v1::HealthCheckRequest request;
     grpc::health::v1::HealthCheckResponse response;
     grpc::Status status = stub->Check(context.get(), request, &response);
-    if (status.ok() &&
-        response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+    if (status.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
       return absl::OkStatus();
     }
     last = status.ok() ? "not serving" : status.error_message();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return absl::DeadlineExceededError(
-      absl::StrCat(address, " did not become healthy: ", last));
+  return absl::DeadlineExceededError(absl::StrCat(address, " did not become healthy: ", last));
 }
 
 namespace {
@@ -89,13 +85,11 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
 
 }  // namespace
 
-CommandResult RunCommand(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& env,
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                          const std::string& input) {
   // Files rather than pipes, so a chatty child never blocks on a full pipe.
   std::string dir = MakeTempDir("cmd");
-  std::string in_path = dir + "/in", out_path = dir + "/out",
-              err_path = dir + "/err";
+  std::string in_path = dir + "/in", out_path = dir + "/out", err_path = dir + "/err";
   std::ofstream(in_path) << input;
   pid_t pid = fork();
   if (pid == 0) {
@@ -114,8 +108,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
   int status = 0;
   waitpid(pid, &status, 0);
   CommandResult result;
-  result.exit_code =
-      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   int out = open(out_path.c_str(), O_RDONLY);
   int err = open(err_path.c_str(), O_RDONLY);
   result.out = ReadAll(out);
@@ -126,14 +119,14 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
   return result;
 }
 
-absl::StatusOr<ServiceProcess> ServiceProcess::Start(
-    const std::string& binary, const std::string& data_dir,
-    std::vector<std::string> extra_flags, int port) {
+absl::StatusOr<ServiceProcess> ServiceProcess::Start(const std::string& binary,
+                                                     const std::string& data_dir,
+                                                     std::vector<std::string> extra_flags,
+                                                     int port) {
   ServiceProcess process;
   process.port_ = port ? port : FreePort();
   process.address_ = absl::StrCat("127.0.0.1:", process.port_);
-  std::vector<std::string> args = {BinaryPath(binary),
-                                   "--listen=" + process.address_,
+  std::vector<std::string> args = {BinaryPath(binary), "--listen=" + process.address_,
                                    "--data_dir=" + data_dir};
   for (auto& flag : extra_flags) args.push_back(flag);
   std::filesystem::create_directories(data_dir);
@@ -153,16 +146,13 @@ absl::StatusOr<ServiceProcess> ServiceProcess::Start(
     std::ifstream in(log);
     std::stringstream text;
     text << in.rdbuf();
-    return absl::Status(
-        serving.code(),
-        absl::StrCat(serving.message(), "; its log says: ", text.str()));
+    return absl::Status(serving.code(),
+                        absl::StrCat(serving.message(), "; its log says: ", text.str()));
   }
   return process;
 }
 
-ServiceProcess::ServiceProcess(ServiceProcess&& other) noexcept {
-  *this = std::move(other);
-}
+ServiceProcess::ServiceProcess(ServiceProcess&& other) noexcept { *this = std::move(other); }
 
 ServiceProcess& ServiceProcess::operator=(ServiceProcess&& other) noexcept {
   std::swap(pid_, other.pid_);

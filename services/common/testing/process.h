@@ -29,8 +29,7 @@ std::string BinaryPath(const std::string& name);
 
 // Asks grpc.health.v1 at `address` until it answers SERVING or `timeout`
 // passes.
-absl::Status WaitUntilServing(const std::string& address,
-                              absl::Duration timeout);
+absl::Status WaitUntilServing(const std::string& address, absl::Duration timeout);
 
 struct CommandResult {
   int exit_code = -1;
@@ -41,17 +40,17 @@ struct CommandResult {
 // Runs `argv` to completion with `env` added to the environment and `input` on
 // stdin.
 CommandResult RunCommand(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& env = {},
-                         const std::string& input = "");
+                         const std::vector<std::string>& env = {}, const std::string& input = "");
 
 class ServiceProcess {
  public:
   // Starts `binary` with --listen=127.0.0.1:<free port> --data_dir=`data_dir`
   // and `extra_flags`, writing its stderr to `data_dir`/<binary>.log, and waits
   // until it serves.
-  static absl::StatusOr<ServiceProcess> Start(
-      const std::string& binary, const std::string& data_dir,
-      std::vector<std::string> extra_flags = {}, int port = 0);
+  static absl::StatusOr<ServiceProcess> Start(const std::string& binary,
+                                              const std::string& data_dir,
+                                              std::vector<std::string> extra_flags = {},
+                                              int port = 0);
   ServiceProcess(ServiceProcess&& other) noexcept;
   ServiceProcess& operator=(ServiceProcess&& other) noexcept;
   ~ServiceProcess();  // SIGKILL if still running

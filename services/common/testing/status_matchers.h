@@ -15,9 +15,7 @@
 
 namespace convene::testing {
 
-inline const absl::Status& GetStatus(const absl::Status& status) {
-  return status;
-}
+inline const absl::Status& GetStatus(const absl::Status& status) { return status; }
 template <typename T>
 const absl::Status& GetStatus(const absl::StatusOr<T>& status_or) {
   return status_or.status();
@@ -27,8 +25,8 @@ MATCHER_P2(StatusIs, code, message_matcher, "") {
   const absl::Status& status = GetStatus(arg);
   *result_listener << "status is " << status;
   return status.code() == code &&
-         ::testing::ExplainMatchResult(
-             message_matcher, std::string(status.message()), result_listener);
+         ::testing::ExplainMatchResult(message_matcher, std::string(status.message()),
+                                       result_listener);
 }
 
 MATCHER(IsOk, "") {
@@ -38,11 +36,9 @@ MATCHER(IsOk, "") {
 }
 
 MATCHER_P2(GrpcStatusIs, code, message_matcher, "") {
-  *result_listener << "status is " << arg.error_code() << ": "
-                   << arg.error_message();
+  *result_listener << "status is " << arg.error_code() << ": " << arg.error_message();
   return arg.error_code() == code &&
-         ::testing::ExplainMatchResult(message_matcher, arg.error_message(),
-                                       result_listener);
+         ::testing::ExplainMatchResult(message_matcher, arg.error_message(), result_listener);
 }
 
 }  // namespace convene::testing

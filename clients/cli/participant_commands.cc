@@ -64,8 +64,7 @@ const std::vector<FlagField>& ListFilterFlags() {
   return *flags;
 }
 
-// The server's largest page; the CLI pages through everything itself.
-// Imports larger than this show progress on a terminal.
+// Imports of more rows than this show progress on a terminal.
 constexpr size_t kProgressRows = 1000;
 
 // One participant in the chosen output format; `table_line` is what the table

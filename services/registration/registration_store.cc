@@ -149,17 +149,6 @@ absl::StatusOr<std::unique_ptr<RegistrationStore>> RegistrationStore::Open(
   return std::unique_ptr<RegistrationStore>(new RegistrationStore(std::move(db)));
 }
 
-absl::StatusOr<std::optional<std::string>> RegistrationStore::FindLoggedResponse(
-    absl::string_view method, absl::string_view request_id, uint64_t request_fingerprint) {
-  return sqlite::FindLoggedResponse(*db_, method, request_id, request_fingerprint);
-}
-
-absl::Status RegistrationStore::LogResponse(absl::string_view method, absl::string_view request_id,
-                                            uint64_t request_fingerprint,
-                                            absl::string_view response) {
-  return sqlite::LogResponse(*db_, method, request_id, request_fingerprint, response);
-}
-
 absl::Status RegistrationStore::InsertEvent(const v1::Event& event) {
   Statement stmt(*db_, kInsertEventSql);
   stmt.BindText(1, event.id()).BindBlob(2, event.SerializeAsString());

@@ -57,32 +57,13 @@ class RegistrationStore {
   // Opens or creates `path` and applies the schema migrations.
   static absl::StatusOr<std::unique_ptr<RegistrationStore>> Open(const std::string& path);
 
-  // Holds the store's lock and an IMMEDIATE transaction; rolls back unless
-  // committed.
-  class WriteTransaction {
-   public:
-    const absl::Status& status() const { return txn_.status(); }
-    absl::Status Commit() { return txn_.Commit(); }
+  using WriteTransaction = sqlite::SerialDatabase::WriteTransaction;
+  using ReadLock = sqlite::SerialDatabase::ReadLock;
+  std::unique_ptr<WriteTransaction> BeginWrite() { return serial_.BeginWrite(); }
+  ReadLock LockForRead() { return serial_.LockForRead(); }
 
-   private:
-    friend class RegistrationStore;
-    explicit WriteTransaction(RegistrationStore& store) : lock_(store.mu_), txn_(*store.db_) {}
-    std::unique_lock<std::mutex> lock_;
-    sqlite::Transaction txn_;
-  };
-  using ReadLock = std::unique_lock<std::mutex>;
-
-  std::unique_ptr<WriteTransaction> BeginWrite() {
-    return std::unique_ptr<WriteTransaction>(new WriteTransaction(*this));
-  }
-  ReadLock LockForRead() { return ReadLock(mu_); }
-
-  // Idempotent writes (see sqlite/database.h).
-  absl::StatusOr<std::optional<std::string>> FindLoggedResponse(absl::string_view method,
-                                                                absl::string_view request_id,
-                                                                uint64_t request_fingerprint);
-  absl::Status LogResponse(absl::string_view method, absl::string_view request_id,
-                           uint64_t request_fingerprint, absl::string_view response);
+  // The connection, for the request log (services/common/requests.h); under a transaction or lock.
+  sqlite::Database& db() { return *db_; }
 
   // Events. An event is kept whole as its proto; the columns beside it are for
   // ordering and lookup.
@@ -126,12 +107,13 @@ class RegistrationStore {
   absl::Status CheckIntegrity();
 
  private:
-  explicit RegistrationStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+  explicit RegistrationStore(std::unique_ptr<sqlite::Database> db)
+      : serial_(std::move(db)), db_(&serial_.db()) {}
   absl::StatusOr<v1::Participant> ReadParticipantRow(sqlite::Statement& row);
   absl::Status WriteAttributes(const v1::Participant& participant);
 
-  std::mutex mu_;
-  std::unique_ptr<sqlite::Database> db_;
+  sqlite::SerialDatabase serial_;
+  sqlite::Database* db_;  // serial_'s connection
 };
 
 }  // namespace convene::registration

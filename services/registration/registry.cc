@@ -15,104 +15,13 @@
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/common/dates.h"
 #include "services/common/ids.h"
+#include "services/common/requests.h"
 #include "services/common/status.h"
 #include "services/registration/countries.h"
 #include "services/registration/rules.h"
 
 namespace convene::registration {
 namespace {
-
-using google::protobuf::FieldMask;
-using google::protobuf::util::FieldMaskUtil;
-
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
-
-absl::Status Required(absl::string_view field, absl::string_view value) {
-  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
-  return absl::OkStatus();
-}
-
-absl::StatusOr<int> PageSize(int requested) {
-  if (requested < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size: ", requested, " is negative"));
-  }
-  if (requested == 0) return kDefaultPageSize;
-  return std::min(requested, kMaxPageSize);
-}
-
-// Page tokens are the store's cursor in decimal; opaque to clients.
-absl::StatusOr<int64_t> Cursor(absl::string_view page_token) {
-  if (page_token.empty()) return 0;
-  int64_t cursor;
-  if (!absl::SimpleAtoi(page_token, &cursor) || cursor <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_token: \"", page_token, "\" is not a token this service issued"));
-  }
-  return cursor;
-}
-
-std::string PageToken(int64_t next_cursor) {
-  return next_cursor == 0 ? "" : absl::StrCat(next_cursor);
-}
-
-// The fingerprint under which a request's response is logged: its deterministic
-// serialization.
-uint64_t RequestFingerprint(const google::protobuf::Message& request) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream output(&stream);
-  output.SetSerializationDeterministic(true);
-  request.SerializeToCodedStream(&output);
-  output.Trim();
-  return sqlite::Fingerprint(bytes);
-}
-
-// A retried write: when `request.request_id()` was seen before, fills
-// `response` with the first answer and returns true.
-template <typename Request, typename Response>
-absl::StatusOr<bool> Replay(RegistrationStore& store, absl::string_view method,
-                            const Request& request, Response* response) {
-  if (request.request_id().empty()) return false;
-  CONVENE_ASSIGN_OR_RETURN(
-      std::optional<std::string> logged,
-      store.FindLoggedResponse(method, request.request_id(), RequestFingerprint(request)));
-  if (!logged) return false;
-  if (!response->ParseFromString(*logged)) {
-    return absl::DataLossError("storage: a logged response cannot be read");
-  }
-  return true;
-}
-
-template <typename Request, typename Response>
-absl::Status Log(RegistrationStore& store, absl::string_view method, const Request& request,
-                 const Response& response) {
-  if (request.request_id().empty()) return absl::OkStatus();
-  return store.LogResponse(method, request.request_id(), RequestFingerprint(request),
-                           response.SerializeAsString());
-}
-
-// Applies `mask` (all of `writable` when empty) from `source` onto `target`.
-template <typename Message>
-absl::Status ApplyMask(const Message& source, const FieldMask& mask,
-                       const std::set<std::string>& writable, Message* target) {
-  FieldMask effective = mask;
-  if (effective.paths().empty()) {
-    for (const std::string& path : writable) effective.add_paths(path);
-  }
-  for (const std::string& path : effective.paths()) {
-    if (!writable.count(path)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("update_mask: \"", path,
-                       "\" cannot be changed (writable: ", absl::StrJoin(writable, ", "), ")"));
-    }
-  }
-  FieldMaskUtil::MergeOptions options;
-  options.set_replace_message_fields(true);
-  options.set_replace_repeated_fields(true);
-  FieldMaskUtil::MergeMessageTo(source, effective, options, target);
-  return absl::OkStatus();
-}
 
 const std::set<std::string>& WritableEventFields() {
   static const auto* fields = new std::set<std::string>{
@@ -171,7 +80,8 @@ absl::Status Registry::CreateEvent(const v1::CreateEventRequest& request,
   CONVENE_RETURN_IF_ERROR(NormalizeEvent(event));
   auto txn = store_->BeginWrite();
   CONVENE_RETURN_IF_ERROR(txn->status());
-  CONVENE_ASSIGN_OR_RETURN(bool replayed, Replay(*store_, "CreateEvent", request, response));
+  CONVENE_ASSIGN_OR_RETURN(bool replayed,
+                           ReplayLoggedResponse(store_->db(), "CreateEvent", request, response));
   if (replayed) return absl::OkStatus();
   const absl::Time now = options_.now();
   event.set_id(NewId("evt"));
@@ -179,7 +89,7 @@ absl::Status Registry::CreateEvent(const v1::CreateEventRequest& request,
   ToTimestamp(now, event.mutable_update_time());
   CONVENE_RETURN_IF_ERROR(store_->InsertEvent(event));
   *response->mutable_event() = event;
-  CONVENE_RETURN_IF_ERROR(Log(*store_, "CreateEvent", request, *response));
+  CONVENE_RETURN_IF_ERROR(LogResponseFor(store_->db(), "CreateEvent", request, *response));
   return txn->Commit();
 }
 
@@ -194,7 +104,7 @@ absl::Status Registry::GetEvent(const v1::GetEventRequest& request,
 absl::Status Registry::ListEvents(const v1::ListEventsRequest& request,
                                   v1::ListEventsResponse* response) {
   CONVENE_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  CONVENE_ASSIGN_OR_RETURN(int64_t cursor, Cursor(request.page_token()));
+  CONVENE_ASSIGN_OR_RETURN(int64_t cursor, PageCursor(request.page_token()));
   auto lock = store_->LockForRead();
   CONVENE_ASSIGN_OR_RETURN(Page<v1::Event> page, store_->ListEvents(cursor, page_size));
   for (v1::Event& event : page.items) *response->add_events() = std::move(event);
@@ -247,7 +157,8 @@ absl::Status Registry::AddParticipant(const v1::AddParticipantRequest& request,
   CONVENE_RETURN_IF_ERROR(NormalizeParticipant(p));
   auto txn = store_->BeginWrite();
   CONVENE_RETURN_IF_ERROR(txn->status());
-  CONVENE_ASSIGN_OR_RETURN(bool replayed, Replay(*store_, "AddParticipant", request, response));
+  CONVENE_ASSIGN_OR_RETURN(bool replayed,
+                           ReplayLoggedResponse(store_->db(), "AddParticipant", request, response));
   if (replayed) return absl::OkStatus();
   CONVENE_ASSIGN_OR_RETURN(v1::Event event, store_->GetEvent(p.event_id()));
   CONVENE_ASSIGN_OR_RETURN(std::optional<v1::Participant> holder,
@@ -263,7 +174,7 @@ absl::Status Registry::AddParticipant(const v1::AddParticipantRequest& request,
   ToTimestamp(now, p.mutable_update_time());
   CONVENE_RETURN_IF_ERROR(store_->InsertParticipant(p));
   *response->mutable_participant() = std::move(p);
-  CONVENE_RETURN_IF_ERROR(Log(*store_, "AddParticipant", request, *response));
+  CONVENE_RETURN_IF_ERROR(LogResponseFor(store_->db(), "AddParticipant", request, *response));
   return txn->Commit();
 }
 
@@ -290,8 +201,8 @@ absl::Status Registry::ImportParticipants(const v1::ImportParticipantsRequest& r
   CONVENE_RETURN_IF_ERROR(txn->status());
   if (!request.validate_only()) {
     v1::ImportParticipantsResponse replay;
-    CONVENE_ASSIGN_OR_RETURN(bool replayed,
-                             Replay(*store_, "ImportParticipants", request, &replay));
+    CONVENE_ASSIGN_OR_RETURN(
+        bool replayed, ReplayLoggedResponse(store_->db(), "ImportParticipants", request, &replay));
     if (replayed) {
       *response = std::move(replay);
       return absl::OkStatus();
@@ -350,7 +261,7 @@ absl::Status Registry::ImportParticipants(const v1::ImportParticipantsRequest& r
     CONVENE_RETURN_IF_ERROR(store_->InsertParticipant(p));
     *response->add_participants() = std::move(p);
   }
-  CONVENE_RETURN_IF_ERROR(Log(*store_, "ImportParticipants", request, *response));
+  CONVENE_RETURN_IF_ERROR(LogResponseFor(store_->db(), "ImportParticipants", request, *response));
   return txn->Commit();
 }
 
@@ -367,7 +278,7 @@ absl::Status Registry::ListParticipants(const v1::ListParticipantsRequest& reque
                                         v1::ListParticipantsResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("event_id", request.event_id()));
   CONVENE_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  CONVENE_ASSIGN_OR_RETURN(int64_t cursor, Cursor(request.page_token()));
+  CONVENE_ASSIGN_OR_RETURN(int64_t cursor, PageCursor(request.page_token()));
   ParticipantFilter filter{.event_id = request.event_id(),
                            .status = request.status(),
                            .country = "",

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -143,6 +144,40 @@ class Transaction {
   Database& db_;
   absl::Status status_;
   bool open_ = false;
+};
+
+// One connection shared by all of a service's threads, with one mutex serialising every use: what a
+// store needs so that "read, decide, write" runs as one atomic step. Every statement must run while
+// the caller holds a WriteTransaction or a ReadLock from here.
+class SerialDatabase {
+ public:
+  explicit SerialDatabase(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  // Holds the mutex and a BEGIN IMMEDIATE transaction; rolls back unless committed.
+  class WriteTransaction {
+   public:
+    const absl::Status& status() const { return txn_.status(); }
+    absl::Status Commit() { return txn_.Commit(); }
+
+   private:
+    friend class SerialDatabase;
+    explicit WriteTransaction(SerialDatabase& owner) : lock_(owner.mu_), txn_(*owner.db_) {}
+    std::unique_lock<std::mutex> lock_;  // taken before the transaction begins, released after
+    Transaction txn_;
+  };
+  using ReadLock = std::unique_lock<std::mutex>;
+
+  std::unique_ptr<WriteTransaction> BeginWrite() {
+    return std::unique_ptr<WriteTransaction>(new WriteTransaction(*this));
+  }
+  ReadLock LockForRead() { return ReadLock(mu_); }
+
+  // The connection; use it only while holding a WriteTransaction or a ReadLock.
+  Database& db() { return *db_; }
+
+ private:
+  std::mutex mu_;
+  std::unique_ptr<Database> db_;
 };
 
 // Idempotent requests. A writing RPC that carries a client request id stores

@@ -91,6 +91,85 @@ run convene participant list --event "$event" --country "Viet Nam"
 step "Participation summary: what the report says as '51 participants from 8 countries'"
 run convene participant summary --event "$event"
 
+if [ -x "$bin/convene-agenda" ]; then
+  step "The organiser builds the programme: 2 days, 7 sessions, panels of 3-4 speakers and a chair"
+  people=$(convene participant list --event "$event" --output csv)
+  pid() { printf '%s\n' "$people" | grep -F ",$1," | cut -d, -f1; }  # participant id by email
+  siti=$(pid siti.rohani@example.my)
+  lim=$(pid lim.wei@example.my)
+  kavitha=$(pid kavitha.subramaniam@example.my)
+  budi=$(pid budi.santoso@example.id)
+  rina=$(pid rina.wulandari@example.id)
+  hendra=$(pid hendra.gunawan@example.id)
+  pimchanok=$(pid pimchanok.srisuk@example.th)
+  anan=$(pid anan.chaiyaporn@example.th)
+  maria=$(pid maria.cristina@example.ph)
+  hoa=$(pid nguyen.thi@example.vn)
+  mai=$(pid do.thi@example.vn)
+  chanthou=$(pid sok.chanthou@example.kh)
+  souksavanh=$(pid souksavanh.phommachanh@example.la)
+  for id in "$siti" "$kavitha" "$budi" "$rina" "$pimchanok" "$anan" "$hoa" "$chanthou" \
+    "$souksavanh"; do
+    convene participant update "$id" --role speaker >/dev/null
+  done
+  echo "9 participants now have the role speaker"
+  run convene agenda room --event "$event" --name "Main Hall" --capacity 60
+  run convene agenda room --event "$event" --name "Meeting Room 2" --capacity 20
+
+  session() {  # TITLE KIND START END [FLAGS]: adds a session, prints its id and title
+    local id
+    id=$(convene agenda add --event "$event" --title "$1" --kind "$2" --start "$3" --end "$4" \
+      "${@:5}")
+    echo "added $id  $1"
+  }
+  d1=2024-10-01 d2=2024-10-02
+  session "Opening and welcome remarks" opening ${d1}T09:00 ${d1}T09:30 --room "Main Hall" \
+    --chair "$maria" --speaker "$siti" --speaker "$budi"
+  title="Increasing public participation in anti-corruption efforts through digital technologies"
+  session "$title" panel ${d1}T09:30 ${d1}T11:00 --room "Main Hall" --chair "$lim" \
+    --speaker "$kavitha" --speaker "$pimchanok" --speaker "$hoa" --speaker "$hendra" \
+    --topic "public participation" --topic "digital technologies"
+  session "Coffee break" break ${d1}T11:00 ${d1}T11:15 --room "Main Hall"
+  session "Anti-corruption education: best practices and lessons learned" panel \
+    ${d1}T11:15 ${d1}T12:45 --room "Main Hall" --chair "$hendra" --speaker "$souksavanh" \
+    --speaker "$rina" --speaker "$chanthou" --topic "anti-corruption education"
+  session "National frameworks for transparency and accountability of public service" panel \
+    ${d1}T14:00 ${d1}T15:30 --room "Main Hall" --chair "$budi" --speaker "$anan" \
+    --speaker "$pimchanok" --speaker "$siti"
+  session "Public sector integrity measurement" panel ${d2}T09:00 ${d2}T10:30 --room "Main Hall" \
+    --chair "$mai" --speaker "$lim" --speaker "$kavitha" --speaker "$souksavanh"
+  session "Group discussion: lessons learned on anti-corruption education in the region" \
+    group-discussion ${d2}T10:45 ${d2}T12:30 --room "Main Hall" --chair "$mai"
+
+  step "A plenary put in the 20-seat room is added with a warning, then moved"
+  plenary=$(run convene agenda add --event "$event" \
+    --title "Plenary: group reports, conclusions and next steps" --kind plenary \
+    --start ${d2}T13:30 --end ${d2}T15:00 --room "Meeting Room 2" --chair "$maria" \
+    --speaker "$budi" --speaker "$hoa" --speaker "$anan")
+  echo "added $plenary"
+  run convene agenda update "$plenary" --room "Main Hall"
+
+  step "A double-booked speaker is refused: Pimchanok Srisuk is on the 09:30 panel"
+  run convene agenda add --event "$event" \
+    --title "Side event: digital tools for citizen reporting" --kind presentation \
+    --start ${d1}T10:00 --end ${d1}T10:45 --room "Meeting Room 2" --speaker "$pimchanok" ||
+    echo "(exit status $? - as expected)"
+
+  step "The programme"
+  run convene agenda show --event "$event"
+
+  step "One speaker's schedule, and day 1 as a participant joining from Almaty reads it"
+  run convene agenda speaker "$budi"
+  run convene agenda show --event "$event" --day $d1 --timezone Asia/Almaty
+
+  step "The calendar file and the Markdown programme"
+  run convene agenda export --event "$event" --format ics --out "$CONVENE_DATA_DIR/agenda.ics"
+  run convene agenda export --event "$event" --format md --out "$CONVENE_DATA_DIR/agenda.md"
+  head -n 20 "$CONVENE_DATA_DIR/agenda.md"
+else
+  step "The agenda service is not built yet: skipping the programme"
+fi
+
 step "One participant as JSON, for scripts"
 one=$(echo "$confirmed" | head -n 1)
 run convene participant show "$one" --output json
@@ -102,5 +181,6 @@ else
   step "The stack is still running"
   "$stack" status
   echo "Try: PATH=$bin:\$PATH convene participant list --event $event"
+  echo "     PATH=$bin:\$PATH convene agenda show --event $event"
   echo "Stop it with: deploy/local/stack.sh stop --data $CONVENE_DATA_DIR"
 fi

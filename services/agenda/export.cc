@@ -117,6 +117,18 @@ std::string IcsLocal(absl::CivilSecond civil) {
                          civil.hour(), civil.minute(), civil.second());
 }
 
+// `name;TZID=<tzid>:<local time>`, or `name:<UTC time>Z` for a local time in the hour repeated
+// when clocks go back: RFC 5545 reads such a time as its first occurrence, some readers (pytz's
+// default) as its second, and UTC is unambiguous.
+std::string IcsDateTime(absl::string_view name, absl::Time time, const absl::TimeZone& zone,
+                        absl::string_view tzid) {
+  const absl::CivilSecond local = absl::ToCivilSecond(time, zone);
+  if (zone.At(local).kind != absl::TimeZone::TimeInfo::UNIQUE) {
+    return absl::StrCat(name, ":", IcsUtc(time));
+  }
+  return absl::StrCat(name, ";TZID=", tzid, ":", IcsLocal(local));
+}
+
 // "+0700", "-0330", or "+054545" for an offset with seconds (local mean time).
 std::string IcsOffset(int seconds) {
   const char sign = seconds < 0 ? '-' : '+';
@@ -175,10 +187,8 @@ void AddEvent(std::string& out, const av1::Session& session, const absl::TimeZon
   AddLine(out, "BEGIN:VEVENT");
   AddLine(out, absl::StrCat("UID:", IcsRaw(session.id()), "@convene"));
   AddLine(out, absl::StrCat("DTSTAMP:", IcsUtc(now)));
-  AddLine(out, absl::StrCat("DTSTART;TZID=", tzid, ":",
-                            IcsLocal(absl::ToCivilSecond(ToTime(session.start_time()), zone))));
-  AddLine(out, absl::StrCat("DTEND;TZID=", tzid, ":",
-                            IcsLocal(absl::ToCivilSecond(ToTime(session.end_time()), zone))));
+  AddLine(out, IcsDateTime("DTSTART", ToTime(session.start_time()), zone, tzid));
+  AddLine(out, IcsDateTime("DTEND", ToTime(session.end_time()), zone, tzid));
   AddLine(out, absl::StrCat("SEQUENCE:", session.revision()));
   if (session.has_create_time()) {
     AddLine(out, absl::StrCat("CREATED:", IcsUtc(ToTime(session.create_time()))));
@@ -197,6 +207,23 @@ void AddEvent(std::string& out, const av1::Session& session, const absl::TimeZon
   const std::string kind = KindDisplay(session.kind());
   if (!kind.empty()) AddText(out, "CATEGORIES", kind);
   AddLine(out, "END:VEVENT");
+}
+
+// One STANDARD or DAYLIGHT component of a VTIMEZONE: the change of offset at one instant.
+struct Observance {
+  bool daylight;            // the offset after the change is daylight-saving time
+  absl::CivilSecond start;  // the local wall time just before the change (RFC 5545 DTSTART)
+  int offset_from;
+  int offset_to;
+  std::string abbreviation;  // after the change
+};
+
+// The change of offset at `instant`, a transition of `zone`.
+Observance ObservanceAt(const absl::TimeZone& zone, absl::Time instant) {
+  const absl::TimeZone::CivilInfo before = zone.At(instant - absl::Seconds(1));
+  const absl::TimeZone::CivilInfo after = zone.At(instant);
+  return {after.is_dst, absl::ToCivilSecond(instant, absl::FixedTimeZone(before.offset)),
+          before.offset, after.offset, after.zone_abbr};
 }
 
 // --- Markdown
@@ -226,7 +253,7 @@ std::string MarkdownEscape(absl::string_view text, bool keep_lines = false) {
         size_t j = i;
         while (j < text.size() && absl::ascii_isdigit(text[j])) ++j;
         if (j < text.size() && (text[j] == '.' || text[j] == ')')) {
-          out.append(text.substr(i, j - i));
+          absl::StrAppend(&out, text.substr(i, j - i));
           out.push_back('\\');
           i = j - 1;
           continue;
@@ -328,45 +355,44 @@ std::string IcsFoldLine(absl::string_view line) {
     while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
     if (cut == 0) cut = room;  // not UTF-8 at all: cut anywhere rather than loop forever
     if (!first) out.push_back(' ');
-    out.append(line.substr(0, cut));
+    absl::StrAppend(&out, line.substr(0, cut));
     out += "\r\n";
     line.remove_prefix(cut);
     first = false;
   }
   if (!first) out.push_back(' ');
-  out.append(line);
+  absl::StrAppend(&out, line);
   out += "\r\n";
   return out;
 }
 
 std::string VTimezone(const absl::TimeZone& zone, absl::string_view zone_name, absl::Time from,
                       absl::Time to) {
-  struct Observance {
-    bool daylight;
-    absl::CivilSecond start;  // local wall time before the change
-    int offset_from;
-    int offset_to;
-    std::string abbreviation;
-  };
   std::vector<Observance> observances;
 
-  // What is in force at `from`, as if since 1970 (or since `from`, should that be earlier).
-  const absl::TimeZone::CivilInfo at_from = zone.At(from);
-  observances.push_back({at_from.is_dst, std::min(absl::CivilSecond(1970, 1, 1), at_from.cs),
-                         at_from.offset, at_from.offset, at_from.zone_abbr});
-
+  // The changes within [from, to].
   absl::Time t = from;
   absl::TimeZone::CivilTransition transition;
   while (zone.NextTransition(t, &transition)) {
     const absl::Time instant = zone.At(transition.to).trans;
     if (instant > to || instant <= t) break;
-    const absl::TimeZone::CivilInfo before = zone.At(instant - absl::Seconds(1));
-    const absl::TimeZone::CivilInfo after = zone.At(instant);
-    observances.push_back({after.is_dst,
-                           absl::ToCivilSecond(instant, absl::FixedTimeZone(before.offset)),
-                           before.offset, after.offset, after.zone_abbr});
+    observances.push_back(ObservanceAt(zone, instant));
     t = instant;
   }
+
+  // What is in force at `from`: since the change that brought it when there are changes to
+  // follow, else (no change in range, nothing to relate it to) as if since 1970.
+  const absl::TimeZone::CivilInfo at_from = zone.At(from);
+  Observance leading{at_from.is_dst, std::min(absl::CivilSecond(1970, 1, 1), at_from.cs),
+                     at_from.offset, at_from.offset, at_from.zone_abbr};
+  if (!observances.empty() && zone.PrevTransition(from, &transition)) {
+    const Observance previous = ObservanceAt(zone, zone.At(transition.to).trans);
+    if (previous.daylight == leading.daylight && previous.offset_to == leading.offset_to &&
+        previous.start <= at_from.cs) {
+      leading = previous;
+    }
+  }
+  observances.insert(observances.begin(), leading);
 
   std::string out;
   AddLine(out, "BEGIN:VTIMEZONE");

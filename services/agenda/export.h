@@ -25,7 +25,8 @@ namespace convene::agenda {
 // iCalendar: one VCALENDAR with a VTIMEZONE for `zone_name` and one VEVENT per session. Each VEVENT
 // has UID "<session id>@convene" and SEQUENCE = revision, so importing a re-export after an edit
 // updates the entry instead of duplicating it. DTSTART/DTEND are local times in `zone` (computed
-// from start_time/end_time), DTSTAMP is `now`. Lines end with CRLF and are folded at 75 octets.
+// from start_time/end_time; in UTC for a local time that occurs twice when clocks go back),
+// DTSTAMP is `now`. Lines end with CRLF and are folded at 75 octets.
 // With no sessions the calendar is still valid and its VTIMEZONE covers the event's days.
 std::string ExportIcs(const convene::registration::v1::Event& event,
                       const std::vector<convene::agenda::v1::Session>& sessions,
@@ -59,9 +60,10 @@ std::string IcsFoldLine(absl::string_view line);
 
 // A VTIMEZONE component (folded, CRLF line ends) with TZID `zone_name`, built from `zone`'s
 // transitions so that it is right for every instant in [from, to]. A zone with no transition in
-// that range gets a single STANDARD (or DAYLIGHT) component from 1970 with its offset; otherwise a
-// leading component for the offset in force at `from` is followed by one STANDARD or DAYLIGHT
-// component per transition, with DTSTART the local wall time just before it.
+// that range gets a single STANDARD (or DAYLIGHT) component from 1970 with its offset. Otherwise
+// there is one STANDARD or DAYLIGHT component per transition in the range, with DTSTART the local
+// wall time just before it, led by the component of the transition that brought the offset in
+// force at `from`.
 std::string VTimezone(const absl::TimeZone& zone, absl::string_view zone_name, absl::Time from,
                       absl::Time to);
 

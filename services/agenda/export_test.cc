@@ -3,11 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -347,9 +350,10 @@ TEST(VTimezoneTest, ViennaAcrossDaylightSavingHasBothOffsetsInTheRightDirection)
   EXPECT_THAT(Components(vtimezone, "DAYLIGHT"),
               ElementsAre(ElementsAre("DTSTART:20240331T020000", "TZOFFSETFROM:+0100",
                                       "TZOFFSETTO:+0200", "TZNAME:CEST")));
-  // The leading component (CET in force in January), then the return to CET in October.
+  // The leading component (CET, in force in January since October 2023), then the return to CET
+  // in October 2024.
   EXPECT_THAT(Components(vtimezone, "STANDARD"),
-              ElementsAre(ElementsAre("DTSTART:19700101T000000", "TZOFFSETFROM:+0100",
+              ElementsAre(ElementsAre("DTSTART:20231029T030000", "TZOFFSETFROM:+0200",
                                       "TZOFFSETTO:+0100", "TZNAME:CET"),
                           ElementsAre("DTSTART:20241027T030000", "TZOFFSETFROM:+0200",
                                       "TZOFFSETTO:+0100", "TZNAME:CET")));
@@ -361,7 +365,7 @@ TEST(VTimezoneTest, StartingInSummerLeadsWithDaylight) {
   const absl::Time to = absl::FromCivil(absl::CivilSecond(2024, 7, 1, 0, 0, 0), vienna);
   const std::string vtimezone = VTimezone(vienna, "Europe/Vienna", from, to);
   EXPECT_THAT(Components(vtimezone, "DAYLIGHT"),
-              ElementsAre(ElementsAre("DTSTART:19700101T000000", "TZOFFSETFROM:+0200",
+              ElementsAre(ElementsAre("DTSTART:20230326T020000", "TZOFFSETFROM:+0100",
                                       "TZOFFSETTO:+0200", "TZNAME:CEST"),
                           Contains("DTSTART:20240331T020000")));
   EXPECT_THAT(Components(vtimezone, "STANDARD"), ElementsAre(Contains("DTSTART:20231029T030000")));
@@ -393,6 +397,27 @@ TEST(ExportIcsTest, SessionOnTheNightOfTheDaylightSavingChange) {
   EXPECT_THAT(Components(ics, "DAYLIGHT"), Contains(Contains("DTSTART:20240331T020000")));
 }
 
+TEST(ExportIcsTest, LocalTimesInTheRepeatedHourAreWrittenInUtc) {
+  rv1::Event event;
+  event.set_title("Vienna training");
+  // Clocks go back at 01:00 UTC on 2024-10-27: 02:30 local is 00:30 UTC (CEST) and 01:30 UTC (CET).
+  std::vector<av1::Session> sessions = {
+      MakeUtcSession("ses_first", "First 02:30", "Europe/Vienna",
+                     absl::CivilSecond(2024, 10, 27, 0, 30, 0),
+                     absl::CivilSecond(2024, 10, 27, 1, 30, 0)),
+      MakeUtcSession("ses_second", "Second 02:30", "Europe/Vienna",
+                     absl::CivilSecond(2024, 10, 27, 1, 30, 0),
+                     absl::CivilSecond(2024, 10, 27, 2, 30, 0)),
+  };
+  const auto events = Components(
+      ExportIcs(event, sessions, Zone("Europe/Vienna"), "Europe/Vienna", Now()), "VEVENT");
+  ASSERT_THAT(events, SizeIs(2));
+  EXPECT_THAT(events[0],
+              AllOf(Contains("DTSTART:20241027T003000Z"), Contains("DTEND:20241027T013000Z")));
+  EXPECT_THAT(events[1], AllOf(Contains("DTSTART:20241027T013000Z"),
+                               Contains("DTEND;TZID=Europe/Vienna:20241027T033000")));
+}
+
 // --- Markdown
 
 TEST(ExportMarkdownTest, DaysSessionsAndSpeakers) {
@@ -420,7 +445,7 @@ TEST(ExportMarkdownTest, DaysSessionsAndSpeakers) {
   EXPECT_LT(markdown.find("## Wednesday"), markdown.find("### 09:00–10:30"));
   EXPECT_LT(markdown.find("### 11:00–12:30"), markdown.find("## Thursday"));
   EXPECT_EQ(markdown.find("## Wednesday"), markdown.rfind("## Wednesday"));
-  EXPECT_TRUE(absl::EndsWith(markdown, "too.\n"));
+  EXPECT_TRUE(absl::EndsWith(markdown, "x_y>\n"));
 }
 
 TEST(ExportMarkdownTest, EscapesMarkupInUserText) {
@@ -479,36 +504,53 @@ std::string ShellQuote(absl::string_view text) {
   return absl::StrCat("'", absl::StrReplaceAll(text, {{"'", "'\\''"}}), "'");
 }
 
+// A file name in the test's temporary directory, unique to this process and call (ctest runs the
+// tests of this binary in parallel processes).
+std::string TempPath(absl::string_view name) {
+  static int counter = 0;
+  return absl::StrCat(::testing::TempDir(), "/agenda_export_", getpid(), "_", ++counter, "_", name);
+}
+
 // Exit code and output of a shell command.
 std::pair<int, std::string> Run(const std::string& command) {
-  const std::string output_path = absl::StrCat(::testing::TempDir(), "/check_ics_output.txt");
+  const std::string output_path = TempPath("output.txt");
   const int status =
       std::system(absl::StrCat(command, " >", ShellQuote(output_path), " 2>&1").c_str());
-  std::ifstream in(output_path);
   std::stringstream output;
-  output << in.rdbuf();
+  {
+    std::ifstream in(output_path);
+    output << in.rdbuf();
+  }
+  std::remove(output_path.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output.str()};
 }
 
 // The first of $CONVENE_PYTHON3, python3 on PATH and Debian's /usr/bin/python3 that can import
 // icalendar (a python3 on PATH from pyenv or a virtualenv does not see Debian's packages).
 std::string Python() {
-  std::vector<std::string> candidates;
-  if (const char* python = std::getenv("CONVENE_PYTHON3"); python != nullptr && *python != '\0') {
-    candidates.push_back(python);
-  }
-  candidates.push_back("python3");
-  candidates.push_back("/usr/bin/python3");
-  for (const std::string& candidate : candidates) {
-    if (Run(absl::StrCat(candidate, " -c 'import icalendar'")).first == 0) return candidate;
-  }
-  return "python3";  // check_ics.py will say that icalendar is missing
+  static const std::string* const python = [] {
+    std::vector<std::string> candidates;
+    if (const char* env = std::getenv("CONVENE_PYTHON3"); env != nullptr && *env != '\0') {
+      candidates.push_back(env);
+    }
+    candidates.push_back("python3");
+    candidates.push_back("/usr/bin/python3");
+    for (const std::string& candidate : candidates) {
+      if (Run(absl::StrCat(candidate, " -c 'import icalendar'")).first == 0) {
+        return new std::string(candidate);
+      }
+    }
+    return new std::string("python3");  // check_ics.py will say that icalendar is missing
+  }();
+  return *python;
 }
 
-// Writes `ics` to a temporary file and runs the checker on it.
+// Writes `ics` to a temporary file and runs the checker on it. The file stays for a look when the
+// check fails, unless the failure is `expected`.
 std::pair<int, std::string> CheckIcs(absl::string_view name, const std::string& ics,
-                                     int expected_events, const std::vector<std::string>& extra) {
-  const std::string path = absl::StrCat(::testing::TempDir(), "/", name);
+                                     int expected_events, const std::vector<std::string>& extra,
+                                     bool expect_failure = false) {
+  const std::string path = TempPath(name);
   {
     std::ofstream out(path, std::ios::binary);
     out << ics;
@@ -517,7 +559,9 @@ std::pair<int, std::string> CheckIcs(absl::string_view name, const std::string& 
       absl::StrCat(Python(), " ", ShellQuote(SourceDir() + "/tests/ical/check_ics.py"), " ",
                    ShellQuote(path), " ", expected_events);
   for (const std::string& arg : extra) absl::StrAppend(&command, " ", ShellQuote(arg));
-  return Run(command);
+  auto result = Run(command);
+  if (result.first == 0 || expect_failure) std::remove(path.c_str());
+  return result;
 }
 
 TEST(CheckIcsTest, JakartaExportPassesTheIndependentParser) {
@@ -528,7 +572,8 @@ TEST(CheckIcsTest, JakartaExportPassesTheIndependentParser) {
   EXPECT_EQ(output, "ok\n");
 }
 
-TEST(CheckIcsTest, ViennaExportAcrossDaylightSavingPassesTheIndependentParser) {
+// Three sessions in Vienna around the change to summer time on 2024-03-31 (01:00 UTC).
+std::string ViennaIcs() {
   rv1::Event event;
   event.set_title("Vienna training; spring, 2024");
   event.set_time_zone("Europe/Vienna");
@@ -545,13 +590,46 @@ TEST(CheckIcsTest, ViennaExportAcrossDaylightSavingPassesTheIndependentParser) {
                   "Europe/Vienna", absl::CivilMinute(2024, 4, 1, 9, 0),
                   absl::CivilMinute(2024, 4, 1, 10, 0)),
   };
-  const std::string ics = ExportIcs(event, sessions, Zone("Europe/Vienna"), "Europe/Vienna", Now());
+  return ExportIcs(event, sessions, Zone("Europe/Vienna"), "Europe/Vienna", Now());
+}
+
+TEST(CheckIcsTest, ViennaExportAcrossDaylightSavingPassesTheIndependentParser) {
   const auto [code, output] =
-      CheckIcs("vienna.ics", ics, 3,
+      CheckIcs("vienna.ics", ViennaIcs(), 3,
                {"ses_night@convene=2024-03-31T01:30:00Z", "ses_before@convene=2024-03-30T08:00:00Z",
                 "ses_after@convene=2024-04-01T07:00:00Z"});
   EXPECT_EQ(code, 0) << output;
   EXPECT_EQ(output, "ok\n");
+}
+
+TEST(CheckIcsTest, RepeatedHourPassesTheIndependentParser) {
+  rv1::Event event;
+  event.set_title("Vienna training, autumn");
+  std::vector<av1::Session> sessions = {
+      MakeUtcSession("ses_first", "First 02:30", "Europe/Vienna",
+                     absl::CivilSecond(2024, 10, 27, 0, 30, 0),
+                     absl::CivilSecond(2024, 10, 27, 1, 30, 0)),
+      MakeUtcSession("ses_second", "Second 02:30", "Europe/Vienna",
+                     absl::CivilSecond(2024, 10, 27, 1, 30, 0),
+                     absl::CivilSecond(2024, 10, 27, 2, 30, 0)),
+  };
+  const std::string ics = ExportIcs(event, sessions, Zone("Europe/Vienna"), "Europe/Vienna", Now());
+  const auto [code, output] = CheckIcs(
+      "vienna_autumn.ics", ics, 2,
+      {"ses_first@convene=2024-10-27T00:30:00Z", "ses_second@convene=2024-10-27T01:30:00Z"});
+  EXPECT_EQ(code, 0) << output;
+}
+
+TEST(CheckIcsTest, AWrongVTimezoneIsCaught) {
+  // Summer time at +0300: the IANA database still reads the local time right, the file's own
+  // VTIMEZONE no longer does.
+  const std::string ics = absl::StrReplaceAll(
+      ViennaIcs(), {{"TZOFFSETTO:+0200\r\nTZNAME:CEST", "TZOFFSETTO:+0300\r\nTZNAME:CEST"}});
+  const auto [code, output] =
+      CheckIcs("vienna_broken.ics", ics, 3, {"ses_night@convene=2024-03-31T01:30:00Z"},
+               /*expect_failure=*/true);
+  EXPECT_EQ(code, 1) << output;
+  EXPECT_THAT(output, HasSubstr("by the file's VTIMEZONE"));
 }
 
 TEST(CheckIcsTest, EmptyCalendarPassesAndAWrongInstantFails) {
@@ -560,11 +638,13 @@ TEST(CheckIcsTest, EmptyCalendarPassesAndAWrongInstantFails) {
 
   // The checker is not a rubber stamp: a wrong count or instant is reported.
   const std::string ics = JakartaIcs(JakartaSessions());
-  const auto [count_code, count_output] = CheckIcs("count.ics", ics, 4, {});
+  const auto [count_code, count_output] =
+      CheckIcs("count.ics", ics, 4, {}, /*expect_failure=*/true);
   EXPECT_EQ(count_code, 1) << count_output;
   EXPECT_THAT(count_output, HasSubstr("3 VEVENTs, expected 4"));
   const auto [instant_code, instant_output] =
-      CheckIcs("instant.ics", ics, 3, {"ses_open@convene=2023-05-31T09:00:00Z"});
+      CheckIcs("instant.ics", ics, 3, {"ses_open@convene=2023-05-31T09:00:00Z"},
+               /*expect_failure=*/true);
   EXPECT_EQ(instant_code, 1) << instant_output;
   EXPECT_THAT(instant_output, HasSubstr("ses_open@convene"));
 }

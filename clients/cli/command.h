@@ -1,7 +1,7 @@
 // What a convene command is: the words that select it, the flags it accepts,
 // its usage text, and the function that runs it. Each noun's file
-// (event_commands.cc, participant_commands.cc, status_command.cc) returns its
-// commands; main.cc dispatches among them.
+// (event_commands.cc, participant_commands.cc, agenda_commands.cc,
+// status_command.cc) returns its commands; main.cc dispatches among them.
 #ifndef CONVENE_CLIENTS_CLI_COMMAND_H_
 #define CONVENE_CLIENTS_CLI_COMMAND_H_
 
@@ -38,11 +38,15 @@ struct Command {
   // Names of the positional arguments, all required, e.g. {"EVENT_ID"}.
   std::vector<std::string> positional;
   absl::Status (*run)(const Invocation& invocation) = nullptr;
+  // How many of the last `positional` may be left out (agenda show
+  // [SESSION_ID]); `run` tells by the number given.
+  size_t optional_positional = 0;
 };
 
 std::vector<Command> EventCommands();
 std::vector<Command> ParticipantCommands();
 std::vector<Command> StatusCommands();
+std::vector<Command> AgendaCommands();
 
 // The value of a flag a command cannot do without, e.g. --event; a usage
 // error when it is missing.

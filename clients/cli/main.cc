@@ -18,7 +18,7 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto group : {EventCommands(), ParticipantCommands(), StatusCommands()}) {
+  for (auto group : {EventCommands(), ParticipantCommands(), AgendaCommands(), StatusCommands()}) {
     for (auto& command : group) all.push_back(std::move(command));
   }
   return all;
@@ -193,7 +193,7 @@ int Run(std::vector<std::string> tokens) {
   if (!args.ok()) return Fail(args.status(), command_help);
   const size_t given = args->positional().size();
   const size_t wanted = command->positional.size();
-  if (given < wanted) {
+  if (given + command->optional_positional < wanted) {
     return Fail(UsageError(absl::StrCat("convene ", command_name, " needs ",
                                         absl::StrJoin(command->positional.begin() + given,
                                                       command->positional.end(), " "))),

@@ -43,6 +43,13 @@ absl::Status ServiceClient::Call(absl::FunctionRef<grpc::Status(grpc::ClientCont
   const std::string hint = "is it running? start it with deploy/local/stack.sh start";
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
+      // A service that answered (its channel is connected) keeps its own
+      // words: the agenda service is UNAVAILABLE when registration cannot be
+      // reached, and "cannot reach the agenda service" would then send people
+      // to the wrong process.
+      if (channel_->GetState(/*try_to_connect=*/false) == GRPC_CHANNEL_READY) {
+        return FromGrpcStatus(status);
+      }
       return absl::UnavailableError(
           absl::StrCat("cannot reach the ", service_, " service at ", address_, " (", hint, ")"));
     case grpc::StatusCode::DEADLINE_EXCEEDED:

@@ -26,6 +26,7 @@ using ::convene::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
 
 absl::Time Utc(int y, int mo, int d, int h, int mi) {
@@ -168,8 +169,9 @@ TEST_F(AgendaStoreTest, InsertThenGetKeepsInstantsAndZoneButNotRenderedTimesOrPe
 TEST_F(AgendaStoreTest, InsertingTheSameIdTwiceFails) {
   const av1::Session session = MakeSession("ses_1", "evt_1", 2);
   ASSERT_THAT(Write([&](AgendaStore& s) { return s.InsertSession(session); }), IsOk());
-  EXPECT_FALSE(Write([&](AgendaStore& s) { return s.InsertSession(session); }).ok());
-  EXPECT_THAT(Sessions("evt_1"), testing::SizeIs(1));
+  EXPECT_THAT(Write([&](AgendaStore& s) { return s.InsertSession(session); }),
+              StatusIs(absl::StatusCode::kAlreadyExists, ::testing::_));
+  EXPECT_THAT(Sessions("evt_1"), SizeIs(1));
 }
 
 TEST_F(AgendaStoreTest, GetUnknownIsNotFoundNamingTheId) {
@@ -192,7 +194,7 @@ TEST_F(AgendaStoreTest, UpdateReplacesTheSession) {
   EXPECT_THAT(*got, ProtoEq(StoredForm(changed)));
   EXPECT_EQ(got->title(), "Moved");
   EXPECT_EQ(got->revision(), 1);
-  EXPECT_THAT(Sessions("evt_1"), testing::SizeIs(1));
+  EXPECT_THAT(Sessions("evt_1"), SizeIs(1));
 }
 
 TEST_F(AgendaStoreTest, UpdateUnknownIsNotFoundNamingTheId) {

@@ -36,12 +36,24 @@ std::string Check(ServiceClient& client) {
 absl::Status Status(const Invocation& in) {
   Table table;
   table.header = {"service", "address", "status"};
-  bool registration_serving = false;
+  // The services that must be serving for exit status 0 (deploy/local/stack.sh names every one it
+  // started); registration alone by default.
+  std::vector<std::string> required = in.args.GetAll("require");
+  if (required.empty()) required.push_back("registration");
+  for (const std::string& name : required) {
+    const auto& all = Services();
+    if (std::none_of(all.begin(), all.end(),
+                     [&](const ServiceInfo& s) { return s.name == name; })) {
+      return UsageError(absl::StrCat("--require: \"", name, "\" is not a Convene service"));
+    }
+  }
+  std::vector<std::string> down;
   for (const ServiceInfo& service : Services()) {
     ServiceClient client(service.name, std::min(in.timeout, kHealthTimeout));
     std::string state = Check(client);
-    if (service.name == "registration") {
-      registration_serving = state == "serving";
+    if (state != "serving" &&
+        std::find(required.begin(), required.end(), service.name) != required.end()) {
+      down.push_back(absl::StrCat(service.name, " (", client.address(), ")"));
     }
     table.rows.push_back({service.name, client.address(), state});
   }
@@ -68,12 +80,10 @@ absl::Status Status(const Invocation& in) {
       *in.out << RenderTable(table);
       break;
   }
-  // Only registration is built so far; the others are listed for the
-  // operator's information.
-  if (!registration_serving) {
+  if (!down.empty()) {
     return absl::UnavailableError(
-        absl::StrCat("the registration service at ", ServiceAddress("registration"),
-                     " is not serving (start it with deploy/local/stack.sh start)"));
+        absl::StrCat("not serving: ", absl::StrJoin(down, ", "),
+                     " (start the stack with deploy/local/stack.sh start)"));
   }
   return absl::OkStatus();
 }
@@ -84,9 +94,9 @@ std::vector<Command> StatusCommands() {
   return {{"status",
            "",
            "status",
-           "Health-checks every Convene service; exits 0 when registration "
-           "is serving.",
-           {},
+           "Health-checks every Convene service; exits 0 when every service named by --require "
+           "(default: registration) is serving.",
+           {{"require", FlagSpec::Kind::kRepeated}},
            {},
            Status}};
 }

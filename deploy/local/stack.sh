@@ -49,6 +49,7 @@ start() {
   fi
   mkdir -p "$data/logs" "$data/run"
   local spec name address pid
+  local require=()
   for spec in "${services[@]}"; do
     name="${spec%%:*}"
     [ -x "$bin/convene-$name" ] || continue
@@ -71,12 +72,15 @@ start() {
     nohup "$bin/convene-$name" "${flags[@]}" >>"$data/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$data/run/$name.pid"
   done
+  for spec in "${services[@]}"; do
+    [ -x "$bin/convene-${spec%%:*}" ] && require+=(--require "${spec%%:*}")
+  done
   # Healthy means the health service answers SERVING (convene status), within 10 s.
   local deadline=$((SECONDS + 10))
-  until "$bin/convene" status >/dev/null 2>&1; do
+  until "$bin/convene" status "${require[@]}" >/dev/null 2>&1; do
     if [ $SECONDS -ge $deadline ]; then
       echo "stack.sh: the stack did not become healthy within 10 s; see the logs in $data/logs" >&2
-      "$bin/convene" status >&2 || true
+      "$bin/convene" status "${require[@]}" >&2 || true
       exit 1
     fi
     sleep 0.1

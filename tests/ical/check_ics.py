@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Checks an iCalendar file with an independent parser (Debian's python3-icalendar).
 
 Usage: check_ics.py FILE.ics EXPECTED_COUNT [UID=YYYY-MM-DDTHH:MM:SSZ ...]

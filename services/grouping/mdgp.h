@@ -87,12 +87,15 @@ struct Solution {
   double seconds = 0;           // wall time spent in Solve
 };
 
-// Finds a feasible assignment with a large objective: a random feasible start, then an iterated
-// tabu search over the move (when the bounds allow) and swap neighbourhoods with incremental gains,
-// restarting from the best solution with a random perturbation whenever the search stalls. Keep-
-// together sets are searched as single units; keep-apart pairs carry a penalty larger than any
-// objective, so a solution that breaks one is only returned as FAILED_PRECONDITION. Runs on the
-// calling thread only.
+// Finds a feasible assignment with a large objective. Ten random feasible starts (half of them
+// filling the groups in a random order, for uneven size profiles) are each climbed by a fast
+// descent and then improved in turn by rounds of tabu search over the move (when the bounds allow)
+// and swap neighbourhoods with incremental gains; a round ends after 5n steps without progress and
+// the next round of that start begins from its best solution shaken by random swaps and moves. The
+// worst starts are dropped linearly until, at half of the budget, only the best one is left (the
+// dynamic population of TPSDP, Yang et al. 2022, without its crossover). Keep-together sets are
+// searched as single units; keep-apart pairs carry a penalty larger than any objective, and a
+// solution that still breaks one is FAILED_PRECONDITION. Runs on the calling thread only.
 absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& options);
 
 // The incremental bookkeeping of the search, public so that tests can hold it against brute force.

@@ -170,6 +170,32 @@ else
   step "The agenda service is not built yet: skipping the programme"
 fi
 
+if [ -x "$bin/convene-grouping" ]; then
+  step "The facilitator splits the room into 4 groups mixed by country, sector and gender"
+  # One facilitator per group; the same seed gives the same groups at every run.
+  made=$(run convene groups make --event "$event" --groups 4 --strategy diverse \
+    --balance country:3,sector:2,gender:1 --spread-facilitators --seed 7)
+  printf '%s\n' "$made"
+  mixed=$(printf '%s\n' "$made" | head -n 1 | cut -d' ' -f2)  # "plan gpl_..."
+
+  step "One roundtable per country (members left out; 'convene groups show PLAN_ID' lists them)"
+  run convene groups make --event "$event" --strategy by-attribute --by country |
+    grep -v '^    [^ ]'
+
+  step "Three rounds of 6 groups that avoid seating the same pairs together again"
+  run convene groups make --event "$event" --groups 6 --rounds 3 --seed 7 |
+    grep -E '^(Round|  Group|objective|repeat pairs)'
+  echo "(a group of more than 6 cannot spread over 6 groups in the next round without some pairs"
+  echo " meeting again, so a few repeat pairs are the least possible here)"
+
+  step "The mixed groups are published and exported as Markdown for the room"
+  run convene groups publish "$mixed"
+  run convene groups export "$mixed" --format md --out "$CONVENE_DATA_DIR/groups.md"
+  head -n 12 "$CONVENE_DATA_DIR/groups.md"
+else
+  step "The grouping service is not built yet: skipping the breakout groups"
+fi
+
 step "One participant as JSON, for scripts"
 one=$(echo "$confirmed" | head -n 1)
 run convene participant show "$one" --output json
@@ -182,5 +208,6 @@ else
   "$stack" status
   echo "Try: PATH=$bin:\$PATH convene participant list --event $event"
   echo "     PATH=$bin:\$PATH convene agenda show --event $event"
+  echo "     PATH=$bin:\$PATH convene groups list --event $event"
   echo "Stop it with: deploy/local/stack.sh stop --data $CONVENE_DATA_DIR"
 fi

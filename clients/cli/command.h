@@ -1,7 +1,8 @@
 // What a convene command is: the words that select it, the flags it accepts,
 // its usage text, and the function that runs it. Each noun's file
 // (event_commands.cc, participant_commands.cc, agenda_commands.cc,
-// status_command.cc) returns its commands; main.cc dispatches among them.
+// groups_commands.cc, status_command.cc) returns its commands; main.cc
+// dispatches among them.
 #ifndef CONVENE_CLIENTS_CLI_COMMAND_H_
 #define CONVENE_CLIENTS_CLI_COMMAND_H_
 
@@ -47,6 +48,7 @@ std::vector<Command> EventCommands();
 std::vector<Command> ParticipantCommands();
 std::vector<Command> StatusCommands();
 std::vector<Command> AgendaCommands();
+std::vector<Command> GroupsCommands();
 
 // The value of a flag a command cannot do without, e.g. --event; a usage
 // error when it is missing.

@@ -18,7 +18,8 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto group : {EventCommands(), ParticipantCommands(), AgendaCommands(), StatusCommands()}) {
+  for (auto group : {EventCommands(), ParticipantCommands(), AgendaCommands(), GroupsCommands(),
+                     StatusCommands()}) {
     for (auto& command : group) all.push_back(std::move(command));
   }
   return all;

@@ -78,6 +78,23 @@ absl::Status NormalizeSpec(v1::PlanSpec& spec) {
     return FieldError("group_count", "is required (or group_size)");
   }
   if (spec.strategy() == v1::STRATEGY_DIVERSE && spec.weights().empty()) SetDefaultWeights(spec);
+  for (auto [field, sets] : {std::pair{"keep_together", spec.mutable_keep_together()},
+                             std::pair{"keep_apart", spec.mutable_keep_apart()}}) {
+    for (v1::ParticipantSet& set : *sets) {
+      std::set<std::string> distinct;
+      google::protobuf::RepeatedPtrField<std::string> kept;
+      for (const std::string& id : set.participant_ids()) {
+        std::string trimmed(absl::StripAsciiWhitespace(id));
+        if (!trimmed.empty() && distinct.insert(trimmed).second) *kept.Add() = trimmed;
+      }
+      if (kept.size() < 2) {
+        return FieldError(field,
+                          absl::StrCat("a set needs at least two different participants, not ",
+                                       absl::StrJoin(set.participant_ids(), ", ")));
+      }
+      set.mutable_participant_ids()->Swap(&kept);
+    }
+  }
   std::set<std::string> seen;
   for (v1::AttributeWeight& w : *spec.mutable_weights()) {
     w.set_attribute(absl::AsciiStrToLower(absl::StripAsciiWhitespace(w.attribute())));
@@ -127,6 +144,28 @@ std::string AttributeValue(const reg::Participant& p, absl::string_view attribut
   }
   auto it = p.attributes().find(std::string(attribute));
   return it == p.attributes().end() ? "" : it->second;
+}
+
+absl::Status CheckAttributesKnown(const v1::PlanSpec& spec,
+                                  const std::vector<reg::Participant>& people) {
+  std::vector<std::pair<std::string, std::string>> asked;  // (field, attribute)
+  if (spec.strategy() == v1::STRATEGY_BY_ATTRIBUTE)
+    asked.emplace_back("by_attribute", spec.by_attribute());
+  if (spec.strategy() == v1::STRATEGY_DIVERSE) {
+    for (const v1::AttributeWeight& w : spec.weights())
+      asked.emplace_back("weights", w.attribute());
+  }
+  for (const auto& [field, attribute] : asked) {
+    const bool anyone = std::any_of(people.begin(), people.end(), [&](const reg::Participant& p) {
+      return !AttributeValue(p, attribute).empty();
+    });
+    if (!anyone && !people.empty()) {
+      return FieldError(field, absl::StrCat("no eligible participant has a value for \"", attribute,
+                                            "\" (known: country, sector, gender, organization, "
+                                            "role, or a column of the imported spreadsheet)"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<GroupBounds>> PlanBounds(const v1::PlanSpec& spec, int n) {
@@ -218,6 +257,14 @@ absl::StatusOr<Problem> BuildProblem(const v1::PlanSpec& spec,
     for (const std::string& id : set.participant_ids()) {
       CONVENE_ASSIGN_OR_RETURN(int i, lookup("keep_together", id));
       items.push_back(i);
+    }
+    int largest = 0;
+    for (const GroupBounds& b : bounds) largest = std::max(largest, b.max_size);
+    if (static_cast<int>(items.size()) > largest) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("keep_together: ", items.size(), " participants (",
+                       absl::StrJoin(set.participant_ids(), ", "),
+                       ") cannot sit together: the largest group allowed has ", largest, " seats"));
     }
     if (items.size() > 1) problem.keep_together.push_back(std::move(items));
   }

@@ -36,6 +36,11 @@ std::vector<reg::Participant> Eligible(const v1::PlanSpec& spec,
 // forms such as "civil-society"), or a custom attribute ("" when the participant has none).
 std::string AttributeValue(const reg::Participant& participant, absl::string_view attribute);
 
+// INVALID_ARGUMENT naming weights or by_attribute when no eligible participant has a value for an
+// attribute the spec mixes or groups on (a typo such as "contry" would otherwise weigh nothing).
+absl::Status CheckAttributesKnown(const v1::PlanSpec& spec,
+                                  const std::vector<reg::Participant>& people);
+
 // Size bounds of each group for `n` people: from group_count or group_size (sizes differ by at most
 // one), narrowed by min_size/max_size. INVALID_ARGUMENT naming the field when impossible.
 absl::StatusOr<std::vector<GroupBounds>> PlanBounds(const v1::PlanSpec& spec, int n);

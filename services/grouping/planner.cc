@@ -67,6 +67,7 @@ absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanR
   CONVENE_ASSIGN_OR_RETURN(std::vector<reg::Participant> all,
                            registration_->ListParticipants(spec.event_id()));
   const std::vector<reg::Participant> people = Eligible(spec, all);
+  CONVENE_RETURN_IF_ERROR(CheckAttributesKnown(spec, people));
   const int n = static_cast<int>(people.size());
   const uint64_t seed = PickSeed(spec.seed());
 
@@ -254,9 +255,10 @@ absl::Status Planner::ExportPlan(const v1::ExportPlanRequest& request,
                     plan.rounds_size() > 1 ? absl::StrCat(", ", plan.rounds_size(), " rounds") : "",
                     plan.published() ? " (published)" : " (draft)", "\n");
     for (const v1::Round& round : plan.rounds()) {
-      if (plan.rounds_size() > 1) absl::StrAppend(&out, "\n## Round ", round.number(), "\n");
+      const bool rounds = plan.rounds_size() > 1;
+      if (rounds) absl::StrAppend(&out, "\n## Round ", round.number(), "\n");
       for (const v1::Group& group : round.groups()) {
-        absl::StrAppend(&out, "\n### Group ", group.number(),
+        absl::StrAppend(&out, rounds ? "\n### Group " : "\n## Group ", group.number(),
                         group.label().empty() ? "" : absl::StrCat(": ", group.label()), " (",
                         group.members_size(), ")\n\n");
         for (const v1::Member& m : group.members()) {

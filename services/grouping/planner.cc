@@ -52,7 +52,7 @@ std::vector<std::string> LabelsOf(const v1::Round& round) {
 
 int64_t SolverSteps(int n) {
   const int64_t scaled = 30000000 / std::max<int64_t>(1, static_cast<int64_t>(n) * n);
-  return std::clamp<int64_t>(scaled, 200, 20000);
+  return std::clamp<int64_t>(scaled, 1000, 20000);
 }
 
 absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanResponse* response) {

@@ -14,6 +14,7 @@
 #include "services/common/requests.h"
 #include "services/common/status.h"
 #include "services/grouping/plan_rules.h"
+#include "services/grouping/rounds.h"
 
 namespace convene::grouping {
 namespace {
@@ -55,6 +56,11 @@ int64_t SolverSteps(int n) {
   return std::clamp<int64_t>(scaled, 1000, 20000);
 }
 
+int64_t RepairSteps(int n, int groups) {
+  const int64_t per_step = static_cast<int64_t>(n) * (n / std::max(1, groups) + 1);
+  return std::clamp<int64_t>(2000000 / std::max<int64_t>(1, per_step), 200, 20000);
+}
+
 absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanResponse* response) {
   v1::PlanSpec spec = request.spec();
   CONVENE_RETURN_IF_ERROR(NormalizeSpec(spec));
@@ -85,6 +91,8 @@ absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanR
   } else {
     CONVENE_ASSIGN_OR_RETURN(std::vector<GroupBounds> bounds, PlanBounds(spec, n));
     std::vector<int> met(static_cast<size_t>(n) * n, 0);
+    std::vector<std::vector<int>> assignments;
+    Problem constraints;  // round 1's problem: the constraints every round keeps
     for (int r = 1; r <= spec.rounds(); ++r) {
       CONVENE_ASSIGN_OR_RETURN(
           Problem problem, BuildProblem(spec, people, bounds, r == 1 ? std::vector<int>() : met));
@@ -94,8 +102,6 @@ absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanR
       options.max_iterations =
           spec.strategy() == v1::STRATEGY_RANDOM && r == 1 ? 1 : SolverSteps(n);
       CONVENE_ASSIGN_OR_RETURN(Solution solution, Solve(problem, options));
-      *plan.add_rounds() =
-          MakeRound(r, people, solution.assignment, problem.num_groups(), {}, attributes, measure);
       for (int i = 0; i < n; ++i) {
         for (int j = 0; j < n; ++j) {
           if (i != j && solution.assignment[i] == solution.assignment[j]) {
@@ -103,6 +109,14 @@ absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanR
           }
         }
       }
+      assignments.push_back(std::move(solution.assignment));
+      if (r == 1) constraints = std::move(problem);
+    }
+    // Each round was mixed on its own; now trade places within rounds to undo repeated pairs.
+    RepairRepeats(constraints, assignments, seed, RepairSteps(n, static_cast<int>(bounds.size())));
+    for (int r = 1; r <= spec.rounds(); ++r) {
+      *plan.add_rounds() = MakeRound(r, people, assignments[r - 1], static_cast<int>(bounds.size()),
+                                     {}, attributes, measure);
     }
   }
   MeasurePlan(measure, people, plan);

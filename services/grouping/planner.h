@@ -17,6 +17,9 @@ namespace convene::grouping {
 // pairs), so the budget shrinks with n^2. A budget of steps, not of time, keeps plans identical for
 // the same inputs and seed on any machine.
 int64_t SolverSteps(int n);
+// Steps of the repeat repair (rounds.h) for n people in `groups` groups: each step scans about
+// n * group size pairs.
+int64_t RepairSteps(int n, int groups);
 
 class Planner {
  public:

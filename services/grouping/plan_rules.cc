@@ -175,7 +175,10 @@ absl::StatusOr<std::vector<GroupBounds>> PlanBounds(const v1::PlanSpec& spec, in
         "participants (checked in on that day, if asked)");
   }
   int groups = spec.group_count();
-  if (groups == 0) groups = std::max(1, (n + spec.group_size() - 1) / spec.group_size());
+  if (groups == 0 && spec.group_size() > 0) {
+    groups = std::max(1, (n + spec.group_size() - 1) / spec.group_size());
+  }
+  if (groups == 0) return FieldError("group_count", "is required (or group_size)");
   if (groups > n) {
     return FieldError(spec.group_count() ? "group_count" : "group_size",
                       absl::StrCat(groups, " groups for ", n, " eligible participants"));
@@ -201,7 +204,9 @@ std::vector<std::string> ReportedAttributes(const v1::PlanSpec& spec) {
   std::vector<std::string> attributes;
   if (spec.strategy() == v1::STRATEGY_BY_ATTRIBUTE) {
     attributes.push_back(spec.by_attribute());
-  } else if (spec.weights().empty()) {
+    return attributes;
+  }
+  if (spec.weights().empty()) {
     attributes = {"country", "sector", "gender"};
   }
   for (const v1::AttributeWeight& w : spec.weights()) attributes.push_back(w.attribute());

@@ -58,7 +58,7 @@ int64_t SolverSteps(int n) {
 
 int64_t RepairSteps(int n, int groups) {
   const int64_t per_step = static_cast<int64_t>(n) * (n / std::max(1, groups) + 1);
-  return std::clamp<int64_t>(2000000 / std::max<int64_t>(1, per_step), 200, 20000);
+  return std::clamp<int64_t>(4000000 / std::max<int64_t>(1, per_step), 200, 20000);
 }
 
 absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanResponse* response) {

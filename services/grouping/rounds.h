@@ -4,10 +4,15 @@
 // problem: group sizes (swaps never change them), keep-together units (never split), the spread set
 // (a spread member only trades places with another) and keep-apart pairs.
 //
-// The search is the conflict-directed tabu search of Dotú and Van Hentenryck ("Scheduling social
-// golfers locally", CPAIOR 2005): pick a person in a repeated pair, make the best swap of them with
-// someone in another group of that round that is not tabu, and perturb when no progress is made.
-// Pure and deterministic for a given seed and step budget.
+// The search is the conflict-directed tabu search of Dotu and Van Hentenryck ("Scheduling social
+// golfers locally", CPAIOR 2005): each step makes the best swap (ties at random) of a person in a
+// repeated pair with someone in another group of that round; undoing a swap is tabu for 4..100
+// steps (aspiration: allowed if it beats the best); after 500 steps without a new best the search
+// restarts from the best schedule shaken by 8 random legal swaps. Pair meetings and per
+// (round, person) conflict counts are kept incrementally, so a swap's change is O(group size).
+// Pure and deterministic for a given seed and step budget. Known limit: 32 people in 8 groups of 4
+// reach 0 repeats for 7 rounds, 0-1 for 8, but still 8-9 for 9 (bench/mdgp/README.md); greedy
+// initial schedules (Triska and Musliu 2012) and pair weighting were tried and did not help.
 #ifndef CONVENE_SERVICES_GROUPING_ROUNDS_H_
 #define CONVENE_SERVICES_GROUPING_ROUNDS_H_
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <random>
 
 #include "absl/strings/match.h"
@@ -13,6 +14,7 @@
 #include "services/common/ids.h"
 #include "services/common/requests.h"
 #include "services/common/status.h"
+#include "services/grouping/affine_rounds.h"
 #include "services/grouping/plan_rules.h"
 #include "services/grouping/rounds.h"
 
@@ -37,6 +39,16 @@ absl::StatusOr<std::vector<double>> MeasureMatrix(v1::PlanSpec spec,
   return std::move(problem.dissimilarity);
 }
 
+// Counts the meetings of one round into `met` (n*n, both orders).
+void Meet(const std::vector<int>& assignment, std::vector<int>& met) {
+  const int n = static_cast<int>(assignment.size());
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      if (i != j && assignment[i] == assignment[j]) ++met[static_cast<size_t>(i) * n + j];
+    }
+  }
+}
+
 uint64_t PickSeed(uint64_t asked) {
   if (asked != 0) return asked;
   std::random_device device;
@@ -59,6 +71,12 @@ int64_t SolverSteps(int n) {
 int64_t RepairSteps(int n, int groups) {
   const int64_t per_step = static_cast<int64_t>(n) * (n / std::max(1, groups) + 1);
   return std::clamp<int64_t>(4000000 / std::max<int64_t>(1, per_step), 200, 20000);
+}
+
+int AffineSteps(int n, int rounds) {
+  // Each proposal rebuilds and measures every round: about rounds * n * group size pair terms.
+  const int64_t per_step = static_cast<int64_t>(rounds) * n * 8;
+  return static_cast<int>(std::clamp<int64_t>(20000000 / std::max<int64_t>(1, per_step), 50, 5000));
 }
 
 absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanResponse* response) {
@@ -94,6 +112,21 @@ absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanR
     std::vector<std::vector<int>> assignments;
     Problem constraints;  // round 1's problem: the constraints every round keeps
     for (int r = 1; r <= spec.rounds(); ++r) {
+      if (r == 2 && !constraints.keep_together.size() && !constraints.keep_apart.size() &&
+          !constraints.spread.size()) {
+        // Equal groups of a prime-power count: later rounds by construction, repeat-free.
+        std::optional<std::vector<std::vector<int>>> built =
+            AffineRounds(n, static_cast<int>(bounds.size()), spec.rounds(), assignments[0], measure,
+                         seed, AffineSteps(n, spec.rounds()));
+        if (built) {
+          for (size_t k = 1; k < built->size(); ++k) {
+            Meet((*built)[k], met);
+            assignments.push_back(std::move((*built)[k]));
+          }
+          r = static_cast<int>(assignments.size());
+          continue;
+        }
+      }
       CONVENE_ASSIGN_OR_RETURN(
           Problem problem, BuildProblem(spec, people, bounds, r == 1 ? std::vector<int>() : met));
       CONVENE_RETURN_IF_ERROR(ValidateProblem(problem));
@@ -102,13 +135,7 @@ absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanR
       options.max_iterations =
           spec.strategy() == v1::STRATEGY_RANDOM && r == 1 ? 1 : SolverSteps(n);
       CONVENE_ASSIGN_OR_RETURN(Solution solution, Solve(problem, options));
-      for (int i = 0; i < n; ++i) {
-        for (int j = 0; j < n; ++j) {
-          if (i != j && solution.assignment[i] == solution.assignment[j]) {
-            ++met[static_cast<size_t>(i) * n + j];
-          }
-        }
-      }
+      Meet(solution.assignment, met);
       assignments.push_back(std::move(solution.assignment));
       if (r == 1) constraints = std::move(problem);
     }

@@ -20,6 +20,8 @@ int64_t SolverSteps(int n);
 // Steps of the repeat repair (rounds.h) for n people in `groups` groups: each step scans about
 // n * group size pairs.
 int64_t RepairSteps(int n, int groups);
+// Hill-climb proposals that make constructed rounds (affine_rounds.h) diverse.
+int AffineSteps(int n, int rounds);
 
 class Planner {
  public:

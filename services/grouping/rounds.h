@@ -10,7 +10,9 @@
 // steps (aspiration: allowed if it beats the best); after 500 steps without a new best the search
 // restarts from the best schedule shaken by 8 random legal swaps. Pair meetings and per
 // (round, person) conflict counts are kept incrementally, so a swap's change is O(group size).
-// Pure and deterministic for a given seed and step budget. Known limit: 32 people in 8 groups of 4
+// Pure and deterministic for a given seed and step budget. For equal groups of a prime-power count
+// the planner builds repeat-free rounds directly (affine_rounds.h) and only uses this search beyond
+// them or when constraints apply. Known limit of the search alone: 32 people in 8 groups of 4
 // reach 0 repeats for 7 rounds, 0-1 for 8, but still 8-9 for 9 (bench/mdgp/README.md); greedy
 // initial schedules (Triska and Musliu 2012) and pair weighting were tried and did not help.
 #ifndef CONVENE_SERVICES_GROUPING_ROUNDS_H_

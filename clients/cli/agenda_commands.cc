@@ -617,23 +617,7 @@ absl::Status Export(const Invocation& in) {
     return stub->ExportAgenda(context, request, &response);
   }));
   const std::string path = in.args.Get("out");
-  if (!path.empty()) {
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    file << response.content();
-    file.close();
-    if (!file) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
-    }
-  }
-  if (in.output == OutputFormat::kJson) {
-    *in.out << ToJson(response);
-  } else if (path.empty()) {
-    *in.out << response.content();
-  } else {
-    *in.out << WroteLine(path, format, response.content());
-  }
-  return absl::OkStatus();
+  return WriteExport(in, response, response.content(), WroteLine(path, format, response.content()));
 }
 
 }  // namespace

@@ -1,5 +1,9 @@
 #include "clients/cli/command.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -21,6 +25,28 @@ absl::StatusOr<int> IntFlag(const ParsedArgs& args, absl::string_view name, int 
         absl::StrCat("--", name, " must be a whole number, not \"", args.Get(name), "\""));
   }
   return value;
+}
+
+absl::Status WriteExport(const Invocation& in, const google::protobuf::Message& response,
+                         const std::string& content, const std::string& wrote_line) {
+  const std::string path = in.args.Get("out");
+  if (!path.empty()) {
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << content;
+    file.close();
+    if (!file) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+    }
+  }
+  if (in.output == OutputFormat::kJson) {
+    *in.out << ToJson(response);
+  } else if (path.empty()) {
+    *in.out << content;
+  } else {
+    *in.out << wrote_line;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace convene::cli

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "clients/cli/args.h"
 #include "clients/cli/output.h"
+#include "google/protobuf/message.h"
 
 namespace convene::cli {
 
@@ -56,6 +57,11 @@ absl::StatusOr<std::string> RequiredFlag(const ParsedArgs& args, absl::string_vi
 
 // A whole number flag (--capacity, --limit) or `fallback` when not given.
 absl::StatusOr<int> IntFlag(const ParsedArgs& args, absl::string_view name, int fallback);
+
+// What an export command prints: with --output json the response message; otherwise `content` on
+// standard output, or, with --out FILE, `content` written to FILE and `wrote_line` printed.
+absl::Status WriteExport(const Invocation& in, const google::protobuf::Message& response,
+                         const std::string& content, const std::string& wrote_line);
 
 }  // namespace convene::cli
 

@@ -396,24 +396,8 @@ absl::Status Export(const Invocation& in) {
   request.set_format(format);
   grouping::ExportPlanResponse response;
   CONVENE_RETURN_IF_ERROR(CallGrouping(in, request, &response, &GroupingService::Stub::ExportPlan));
-  const std::string path = in.args.Get("out");
-  if (!path.empty()) {
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    file << response.content();
-    file.close();
-    if (!file) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
-    }
-  }
-  if (in.output == OutputFormat::kJson) {
-    *in.out << ToJson(response);
-  } else if (path.empty()) {
-    *in.out << response.content();
-  } else {
-    *in.out << "wrote " << path << "\n";
-  }
-  return absl::OkStatus();
+  return WriteExport(in, response, response.content(),
+                     absl::StrCat("wrote ", in.args.Get("out"), "\n"));
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
-  iso-codes tzdata python3 python3-icalendar
+  iso-codes tzdata python3 python3-icalendar libssl-dev
 )
 
 missing=()

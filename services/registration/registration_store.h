@@ -32,13 +32,7 @@ namespace convene::registration {
 
 namespace v1 = ::convene::registration::v1;
 
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  // Cursor after the last item, for the next page; 0 when there is no next
-  // page.
-  int64_t next_cursor = 0;
-};
+using sqlite::Page;
 
 struct ParticipantFilter {
   std::string event_id;

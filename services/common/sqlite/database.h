@@ -146,6 +146,15 @@ class Transaction {
   bool open_ = false;
 };
 
+// One page of rows read in a stable order: the items, and the cursor (the last row's sequence
+// number) to continue after, 0 when there is no next page. Stores turn the cursor into a page
+// token.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  int64_t next_cursor = 0;
+};
+
 // One connection shared by all of a service's threads, with one mutex serialising every use: what a
 // store needs so that "read, decide, write" runs as one atomic step. Every statement must run while
 // the caller holds a WriteTransaction or a ReadLock from here.

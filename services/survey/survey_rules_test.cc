@@ -1,0 +1,634 @@
+#include "services/survey/survey_rules.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "services/common/testing/status_matchers.h"
+
+namespace convene::survey {
+namespace {
+
+using ::convene::testing::IsOk;
+using ::convene::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+// The example definition of issue 5, as written there.
+constexpr char kIssueExample[] = R"json(
+{"title": "Workshop evaluation", "kind": "EVALUATION", "anonymous": true, "questions": [
+  {"key": "overall", "text": "Overall satisfaction", "required": true,
+   "likert": {"points": 5, "labels": ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"]}},
+  {"key": "recommend", "text": "How likely are you to recommend it?", "rating": {"min": 0, "max": 10}},
+  {"key": "format", "text": "Preferred format", "singleChoice": {"options": [{"key": "in_person", "label": "In person"}, {"key": "online", "label": "Online"}]}},
+  {"key": "topics", "text": "Most relevant topics", "multipleChoice": {"maxSelections": 3, "options": [{"key": "whistleblowers", "label": "Whistle-blower protection"}, {"key": "procurement", "label": "Procurement"}]}},
+  {"key": "hours", "text": "Hours per week on anti-corruption work", "number": {"min": 0, "max": 80}},
+  {"key": "most_useful", "text": "What was the most useful aspect?", "freeText": {"maxLength": 2000}},
+  {"key": "uncac_ch2", "text": "Which UNCAC chapter covers preventive measures?", "quiz": {"correct": "ii", "points": 1, "options": [{"key": "ii", "label": "Chapter II"}, {"key": "v", "label": "Chapter V"}]}}]}
+)json";
+
+void AddOptions(google::protobuf::RepeatedPtrField<v1::Option>* options,
+                const std::vector<std::string>& keys) {
+  for (const std::string& key : keys) {
+    v1::Option* option = options->Add();
+    option->set_key(key);
+    option->set_label("Label " + key);
+  }
+}
+
+// One question of every kind; "overall" is required.
+v1::Survey AllKinds() {
+  v1::Survey s;
+  s.set_event_id("evt_1");
+  s.set_title("Workshop evaluation");
+  v1::Question* q = s.add_questions();
+  q->set_key("overall");
+  q->set_text("Overall satisfaction");
+  q->set_required(true);
+  q->mutable_likert()->set_points(5);
+  q = s.add_questions();
+  q->set_key("recommend");
+  q->set_text("Recommend?");
+  q->mutable_rating();
+  q = s.add_questions();
+  q->set_key("format");
+  q->set_text("Format");
+  AddOptions(q->mutable_single_choice()->mutable_options(), {"in_person", "online"});
+  q = s.add_questions();
+  q->set_key("topics");
+  q->set_text("Topics");
+  q->mutable_multiple_choice()->set_min_selections(1);
+  q->mutable_multiple_choice()->set_max_selections(2);
+  AddOptions(q->mutable_multiple_choice()->mutable_options(), {"a", "b", "c"});
+  q = s.add_questions();
+  q->set_key("hours");
+  q->set_text("Hours");
+  q->mutable_number()->set_has_min(true);
+  q->mutable_number()->set_min(0);
+  q->mutable_number()->set_has_max(true);
+  q->mutable_number()->set_max(80);
+  q->mutable_number()->set_integer(true);
+  q = s.add_questions();
+  q->set_key("most_useful");
+  q->set_text("Most useful");
+  q->mutable_free_text()->set_max_length(10);
+  q = s.add_questions();
+  q->set_key("uncac_ch2");
+  q->set_text("Chapter?");
+  q->mutable_quiz()->set_correct("ii");
+  q->mutable_quiz()->set_points(2);
+  AddOptions(q->mutable_quiz()->mutable_options(), {"ii", "v"});
+  return s;
+}
+
+v1::Survey Normalized() {
+  v1::Survey s = AllKinds();
+  EXPECT_THAT(NormalizeSurvey(s), IsOk());
+  return s;
+}
+
+v1::Answer Scale(const std::string& key, int value) {
+  v1::Answer a;
+  a.set_question_key(key);
+  a.set_scale(value);
+  return a;
+}
+v1::Answer Number(const std::string& key, double value) {
+  v1::Answer a;
+  a.set_question_key(key);
+  a.set_number(value);
+  return a;
+}
+v1::Answer Choice(const std::string& key, const std::string& value) {
+  v1::Answer a;
+  a.set_question_key(key);
+  a.set_choice(value);
+  return a;
+}
+v1::Answer Text(const std::string& key, const std::string& value) {
+  v1::Answer a;
+  a.set_question_key(key);
+  a.set_text(value);
+  return a;
+}
+v1::Answer Selected(const std::string& key, const std::vector<std::string>& keys) {
+  v1::Answer a;
+  a.set_question_key(key);
+  v1::Selections* selections = a.mutable_selections();
+  for (const std::string& k : keys) selections->add_option_keys(k);
+  return a;
+}
+
+v1::Answer NoValue(const std::string& key) {
+  v1::Answer a;
+  a.set_question_key(key);
+  return a;
+}
+
+// Validates "overall" = 3 plus `answer`.
+absl::Status Check(const v1::Answer& answer) {
+  std::vector<v1::Answer> answers = {answer};
+  if (answer.question_key() != "overall") answers.push_back(Scale("overall", 3));
+  return ValidateAnswers(Normalized(), answers);
+}
+
+// ---- definitions ----
+
+TEST(NormalizeSurveyTest, FillsDefaults) {
+  v1::Survey s = AllKinds();
+  s.mutable_questions(5)->mutable_free_text()->set_max_length(0);
+  s.mutable_questions(6)->mutable_quiz()->set_points(0);
+  ASSERT_THAT(NormalizeSurvey(s), IsOk());
+  EXPECT_EQ(s.kind(), v1::SURVEY_KIND_EVALUATION);
+  EXPECT_EQ(s.questions(1).rating().min(), 0);
+  EXPECT_EQ(s.questions(1).rating().max(), 10);
+  EXPECT_EQ(s.questions(5).free_text().max_length(), 2000);
+  EXPECT_EQ(s.questions(6).quiz().points(), 1);
+}
+
+struct BadDefinition {
+  std::string name;
+  void (*mutate)(v1::Survey&);
+  std::string prefix;  // the message starts with this
+};
+
+class BadDefinitionTest : public ::testing::TestWithParam<BadDefinition> {};
+
+TEST_P(BadDefinitionTest, IsInvalidArgumentNamingTheField) {
+  v1::Survey s = AllKinds();
+  GetParam().mutate(s);
+  EXPECT_THAT(NormalizeSurvey(s),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith(GetParam().prefix)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadDefinitionTest,
+    ::testing::Values(
+        BadDefinition{"NoTitle", [](v1::Survey& s) { s.set_title("  "); }, "title:"},
+        BadDefinition{"NoEvent", [](v1::Survey& s) { s.clear_event_id(); }, "event_id:"},
+        BadDefinition{"NoQuestions", [](v1::Survey& s) { s.clear_questions(); }, "questions:"},
+        BadDefinition{"EmptyKey", [](v1::Survey& s) { s.mutable_questions(1)->clear_key(); },
+                      "questions[1].key:"},
+        BadDefinition{"BadKey",
+                      [](v1::Survey& s) { s.mutable_questions(1)->set_key("Recommend-it"); },
+                      "questions[1].key:"},
+        BadDefinition{"DuplicateKey",
+                      [](v1::Survey& s) { s.mutable_questions(1)->set_key("overall"); },
+                      "overall:"},
+        BadDefinition{"NoText", [](v1::Survey& s) { s.mutable_questions(0)->set_text(" "); },
+                      "overall.text:"},
+        BadDefinition{"NoKind", [](v1::Survey& s) { s.mutable_questions(0)->clear_kind(); },
+                      "overall:"},
+        BadDefinition{"LikertPoints",
+                      [](v1::Survey& s) { s.mutable_questions(0)->mutable_likert()->set_points(4); },
+                      "overall:"},
+        BadDefinition{"LikertLabels",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(0)->mutable_likert()->add_labels("Only one");
+                      },
+                      "overall:"},
+        BadDefinition{"RatingMinAboveMax",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(1)->mutable_rating()->set_min(5);
+                        s.mutable_questions(1)->mutable_rating()->set_max(5);
+                      },
+                      "recommend:"},
+        BadDefinition{"OneOption",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(2)->mutable_single_choice()->mutable_options()->RemoveLast();
+                      },
+                      "format:"},
+        BadDefinition{"BadOptionKey",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(2)->mutable_single_choice()->mutable_options(0)->set_key(
+                            "In person");
+                      },
+                      "format.options[0].key:"},
+        BadDefinition{"DuplicateOption",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(2)->mutable_single_choice()->mutable_options(1)->set_key(
+                            "in_person");
+                      },
+                      "format:"},
+        BadDefinition{"NoOptionLabel",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(3)
+                            ->mutable_multiple_choice()
+                            ->mutable_options(2)
+                            ->clear_label();
+                      },
+                      "topics.options[2].label:"},
+        BadDefinition{"MinAboveMax",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(3)->mutable_multiple_choice()->set_min_selections(3);
+                      },
+                      "topics:"},
+        BadDefinition{"MinAboveOptionsUnbounded",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(3)->mutable_multiple_choice()->set_max_selections(0);
+                        s.mutable_questions(3)->mutable_multiple_choice()->set_min_selections(4);
+                      },
+                      "topics:"},
+        BadDefinition{"NegativeMin",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(3)->mutable_multiple_choice()->set_min_selections(-1);
+                      },
+                      "topics:"},
+        BadDefinition{"NumberMinAboveMax",
+                      [](v1::Survey& s) { s.mutable_questions(4)->mutable_number()->set_min(81); },
+                      "hours:"},
+        BadDefinition{"NumberBoundNotFinite",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(4)->mutable_number()->set_max(
+                            std::numeric_limits<double>::infinity());
+                      },
+                      "hours:"},
+        BadDefinition{"TextTooLong",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(5)->mutable_free_text()->set_max_length(100001);
+                      },
+                      "most_useful:"},
+        BadDefinition{"TextNegative",
+                      [](v1::Survey& s) {
+                        s.mutable_questions(5)->mutable_free_text()->set_max_length(-1);
+                      },
+                      "most_useful:"},
+        BadDefinition{"QuizCorrectNotOption",
+                      [](v1::Survey& s) { s.mutable_questions(6)->mutable_quiz()->set_correct("x"); },
+                      "uncac_ch2:"},
+        BadDefinition{"QuizNegativePoints",
+                      [](v1::Survey& s) { s.mutable_questions(6)->mutable_quiz()->set_points(-1); },
+                      "uncac_ch2:"},
+        BadDefinition{"UnknownSection",
+                      [](v1::Survey& s) { s.mutable_questions(0)->set_section("intro"); },
+                      "overall:"},
+        BadDefinition{"DuplicateSection",
+                      [](v1::Survey& s) {
+                        s.add_sections()->set_key("intro");
+                        s.add_sections()->set_key("intro");
+                      },
+                      "sections[1].key:"},
+        BadDefinition{"EmptySectionKey", [](v1::Survey& s) { s.add_sections(); },
+                      "sections[0].key:"}),
+    [](const ::testing::TestParamInfo<BadDefinition>& info) { return info.param.name; });
+
+TEST(NormalizeSurveyTest, MaxSelectionsAboveOptionCountIsAccepted) {
+  // As in the issue's example (maxSelections 3, two options): it bounds nothing.
+  v1::Survey s = AllKinds();
+  s.mutable_questions(3)->mutable_multiple_choice()->set_max_selections(4);
+  EXPECT_THAT(NormalizeSurvey(s), IsOk());
+}
+
+TEST(NormalizeSurveyTest, SectionsThatExistAreFine) {
+  v1::Survey s = AllKinds();
+  s.add_sections()->set_key("intro");
+  s.add_sections()->set_key("outro");
+  s.mutable_questions(0)->set_section("intro");
+  s.mutable_questions(6)->set_section("outro");
+  EXPECT_THAT(NormalizeSurvey(s), IsOk());
+}
+
+TEST(ParseSurveyDefinitionTest, IssueExampleParses) {
+  absl::StatusOr<v1::Survey> s = ParseSurveyDefinition(kIssueExample);
+  ASSERT_THAT(s, IsOk());
+  EXPECT_EQ(s->title(), "Workshop evaluation");
+  EXPECT_EQ(s->kind(), v1::SURVEY_KIND_EVALUATION);
+  EXPECT_TRUE(s->anonymous());
+  ASSERT_EQ(s->questions_size(), 7);
+  EXPECT_EQ(s->questions(0).likert().labels_size(), 5);
+  EXPECT_EQ(s->questions(3).multiple_choice().max_selections(), 3);
+  EXPECT_EQ(s->questions(4).number().max(), 80);
+  EXPECT_EQ(s->questions(6).quiz().correct(), "ii");
+  // With the event given, the parsed definition is a valid survey.
+  v1::Survey survey = *s;
+  survey.set_event_id("evt_1");
+  EXPECT_THAT(NormalizeSurvey(survey), IsOk());
+}
+
+TEST(ParseSurveyDefinitionTest, AcceptsFullAndLowerCaseKindNames) {
+  const std::string rest = R"(, "questions": [{"key": "q", "text": "Q", "rating": {}}]})";
+  absl::StatusOr<v1::Survey> full =
+      ParseSurveyDefinition(R"({"title": "T", "kind": "SURVEY_KIND_PRE_TEST")" + rest);
+  ASSERT_THAT(full, IsOk());
+  EXPECT_EQ(full->kind(), v1::SURVEY_KIND_PRE_TEST);
+  absl::StatusOr<v1::Survey> lower =
+      ParseSurveyDefinition(R"({"title": "T", "kind": "poll")" + rest);
+  ASSERT_THAT(lower, IsOk());
+  EXPECT_EQ(lower->kind(), v1::SURVEY_KIND_POLL);
+  EXPECT_EQ(lower->questions(0).rating().max(), 10);
+}
+
+TEST(ParseSurveyDefinitionTest, RejectsBadJson) {
+  EXPECT_THAT(ParseSurveyDefinition("{\"title\": "),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("definition:")));
+  EXPECT_THAT(ParseSurveyDefinition(R"({"title": "T", "colour": "red"})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("colour")));
+  EXPECT_THAT(ParseSurveyDefinition(R"({"title": "T", "kind": "SURVEY"})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("definition:")));
+  EXPECT_THAT(ParseSurveyDefinition(R"({"title": "T", "questions": []})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("questions:")));
+}
+
+// ---- answers ----
+
+TEST(ValidateAnswersTest, GoodValuesOfEveryKind) {
+  v1::Survey s = Normalized();
+  std::vector<v1::Answer> answers = {Scale("overall", 5),        Scale("recommend", 0),
+                                     Choice("format", "online"), Selected("topics", {"a", "c"}),
+                                     Number("hours", 80),        Text("most_useful", "  peers  "),
+                                     Choice("uncac_ch2", "v")};
+  answers[6].add_codes("stale");
+  ASSERT_THAT(ValidateAnswers(s, answers), IsOk());
+  ASSERT_EQ(answers.size(), 7u);
+  EXPECT_EQ(answers[5].text(), "peers");
+  EXPECT_THAT(answers[6].codes(), IsEmpty());
+  EXPECT_THAT(Check(Scale("overall", 1)), IsOk());
+  EXPECT_THAT(Check(Scale("recommend", 10)), IsOk());
+  EXPECT_THAT(Check(Number("hours", 0)), IsOk());
+  EXPECT_THAT(Check(Selected("topics", {"b"})), IsOk());
+  // Ten characters of UTF-8, more bytes.
+  EXPECT_THAT(Check(Text("most_useful", "éééééééééé")), IsOk());
+}
+
+TEST(ValidateAnswersTest, EmptyTextAndEmptySelectionAreNoAnswer) {
+  std::vector<v1::Answer> answers = {Scale("overall", 4), Text("most_useful", "   "),
+                                     Selected("topics", {})};
+  ASSERT_THAT(ValidateAnswers(Normalized(), answers), IsOk());
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].question_key(), "overall");
+}
+
+TEST(ValidateAnswersTest, NonIntegerNumberQuestionTakesFractions) {
+  v1::Survey s = Normalized();
+  s.mutable_questions(4)->mutable_number()->set_integer(false);
+  std::vector<v1::Answer> answers = {Scale("overall", 4), Number("hours", 2.5)};
+  EXPECT_THAT(ValidateAnswers(s, answers), IsOk());
+}
+
+struct BadAnswer {
+  std::string name;
+  v1::Answer answer;
+  std::string message;  // the whole message, which starts with the key
+};
+
+class BadAnswerTest : public ::testing::TestWithParam<BadAnswer> {};
+
+TEST_P(BadAnswerTest, IsInvalidArgumentNamingTheKey) {
+  EXPECT_THAT(Check(GetParam().answer),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::AllOf(StartsWith(GetParam().answer.question_key() + ": "),
+                                        HasSubstr(GetParam().message))));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadAnswerTest,
+    ::testing::Values(
+        BadAnswer{"LikertHigh", Scale("overall", 6), "overall: 6 is outside 1..5"},
+        BadAnswer{"LikertZero", Scale("overall", 0), "overall: 0 is outside 1..5"},
+        BadAnswer{"LikertWrongKind", Text("overall", "good"), "likert"},
+        BadAnswer{"RatingHigh", Scale("recommend", 11), "recommend: 11 is outside 0..10"},
+        BadAnswer{"RatingNegative", Scale("recommend", -1), "outside 0..10"},
+        BadAnswer{"RatingWrongKind", Number("recommend", 5), "scale"},
+        BadAnswer{"SingleUnknown", Choice("format", "hybrid"), "\"hybrid\" is not an option"},
+        BadAnswer{"SingleWrongKind", Selected("format", {"online"}), "choice"},
+        BadAnswer{"MultiUnknown", Selected("topics", {"a", "z"}), "\"z\" is not an option"},
+        BadAnswer{"MultiDuplicate", Selected("topics", {"a", "a"}), "selected twice"},
+        BadAnswer{"MultiTooMany", Selected("topics", {"a", "b", "c"}), "3 selections, at most 2"},
+        BadAnswer{"MultiWrongKind", Choice("topics", "a"), "selections"},
+        BadAnswer{"NumberHigh", Number("hours", 81), "above the maximum 80"},
+        BadAnswer{"NumberLow", Number("hours", -1), "below the minimum 0"},
+        BadAnswer{"NumberNotInteger", Number("hours", 2.5), "2.5 is not a whole number"},
+        BadAnswer{"NumberNaN", Number("hours", std::nan("")), "finite"},
+        BadAnswer{"NumberInf", Number("hours", std::numeric_limits<double>::infinity()), "finite"},
+        BadAnswer{"NumberWrongKind", Scale("hours", 3), "number"},
+        BadAnswer{"TextTooLong", Text("most_useful", "eleven char"), "11 characters, at most 10"},
+        BadAnswer{"TextTooLongUtf8", Text("most_useful", "ééééééééééé"), "11 characters"},
+        BadAnswer{"TextNul", Text("most_useful", std::string("a\0b", 3)), "NUL"},
+        BadAnswer{"TextBadUtf8", Text("most_useful", "\xC3"), "UTF-8"},
+        BadAnswer{"TextWrongKind", Scale("most_useful", 3), "text"},
+        BadAnswer{"QuizUnknown", Choice("uncac_ch2", "iii"), "\"iii\" is not an option"},
+        BadAnswer{"QuizWrongKind", Scale("uncac_ch2", 2), "choice"},
+        BadAnswer{"NoValue", NoValue("format"), "no value"},
+        BadAnswer{"UnknownKey", Scale("overal", 3), "overal: no such question"}),
+    [](const ::testing::TestParamInfo<BadAnswer>& info) { return info.param.name; });
+
+TEST(ValidateAnswersTest, TooFewSelections) {
+  v1::Survey s = Normalized();
+  s.mutable_questions(3)->mutable_multiple_choice()->set_min_selections(2);
+  std::vector<v1::Answer> answers = {Scale("overall", 3), Selected("topics", {"a"})};
+  EXPECT_THAT(ValidateAnswers(s, answers),
+              StatusIs(absl::StatusCode::kInvalidArgument, "topics: 1 selection, at least 2"));
+}
+
+TEST(ValidateAnswersTest, RequiredMissingAndDuplicate) {
+  v1::Survey s = Normalized();
+  std::vector<v1::Answer> none = {Scale("recommend", 3)};
+  EXPECT_THAT(ValidateAnswers(s, none),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("overall: ")));
+  std::vector<v1::Answer> twice = {Scale("overall", 3), Scale("overall", 4)};
+  EXPECT_THAT(ValidateAnswers(s, twice),
+              StatusIs(absl::StatusCode::kInvalidArgument, "overall: answered more than once"));
+}
+
+TEST(ValidateAnswersTest, RatingWithCustomRange) {
+  v1::Survey s = Normalized();
+  s.mutable_questions(1)->mutable_rating()->set_min(1);
+  s.mutable_questions(1)->mutable_rating()->set_max(4);
+  std::vector<v1::Answer> ok = {Scale("overall", 3), Scale("recommend", 4)};
+  EXPECT_THAT(ValidateAnswers(s, ok), IsOk());
+  std::vector<v1::Answer> bad = {Scale("overall", 3), Scale("recommend", 0)};
+  EXPECT_THAT(ValidateAnswers(s, bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, "recommend: 0 is outside 1..4"));
+}
+
+// ---- quiz ----
+
+TEST(QuizScoreTest, SumsPointsOfCorrectAnswers) {
+  v1::Survey s = Normalized();
+  v1::Question* q = s.add_questions();
+  q->set_key("q2");
+  q->set_text("Second");
+  q->mutable_quiz()->set_correct("b");
+  AddOptions(q->mutable_quiz()->mutable_options(), {"a", "b"});
+  ASSERT_THAT(NormalizeSurvey(s), IsOk());  // q2 gets 1 point
+  EXPECT_EQ(QuizScore(s, {}), std::make_pair(0, 3));
+  EXPECT_EQ(QuizScore(s, {Choice("uncac_ch2", "ii")}), std::make_pair(2, 3));
+  EXPECT_EQ(QuizScore(s, {Choice("uncac_ch2", "v"), Choice("q2", "b")}), std::make_pair(1, 3));
+  EXPECT_EQ(
+      QuizScore(s, {Choice("uncac_ch2", "ii"), Choice("q2", "b"), Choice("format", "online")}),
+      std::make_pair(3, 3));
+  EXPECT_EQ(QuizScore(AllKinds(), {}).second, 2);
+}
+
+// ---- CSV ----
+
+v1::ImportRow Row(int line, const std::vector<std::string>& cells) {
+  v1::ImportRow row;
+  row.set_line(line);
+  for (const std::string& cell : cells) row.add_cells(cell);
+  return row;
+}
+
+TEST(ResponseLayoutTest, HeaderErrors) {
+  v1::Survey s = Normalized();
+  EXPECT_THAT(ResponseLayout::FromHeader(s, {"overall", "colour"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("colour: ")));
+  EXPECT_THAT(ResponseLayout::FromHeader(s, {"overall", "_country", "overall"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("overall: ")));
+  EXPECT_THAT(ResponseLayout::FromHeader(s, {"_region"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("_region: ")));
+  EXPECT_THAT(ResponseLayout::FromHeader(s, {"overall", " _role "}), IsOk());
+}
+
+TEST(ResponseLayoutTest, ParsesAGoodRowWithAttributes) {
+  v1::Survey s = Normalized();
+  absl::StatusOr<ResponseLayout> layout = ResponseLayout::FromHeader(
+      s, {"overall", "recommend", "format", "topics", "hours", "most_useful", "uncac_ch2",
+          "_country", "_sector", "_gender", "_role"});
+  ASSERT_THAT(layout, IsOk());
+  std::vector<v1::Answer> answers;
+  v1::RespondentAttributes attributes;
+  EXPECT_THAT(layout->ParseRow(Row(2, {"4", " 9 ", "online", "a; c", "12", " Peer talks ", "ii",
+                                       "MY", "government", "female", "participant"}),
+                               answers, attributes),
+              IsEmpty());
+  ASSERT_EQ(answers.size(), 7u);
+  EXPECT_EQ(answers[0].scale(), 4);
+  EXPECT_EQ(answers[1].scale(), 9);
+  EXPECT_EQ(answers[2].choice(), "online");
+  EXPECT_THAT(answers[3].selections().option_keys(), ElementsAre("a", "c"));
+  EXPECT_EQ(answers[4].number(), 12);
+  EXPECT_EQ(answers[5].text(), "Peer talks");
+  EXPECT_EQ(answers[6].choice(), "ii");
+  EXPECT_EQ(attributes.country(), "MY");
+  EXPECT_EQ(attributes.sector(), "government");
+  EXPECT_EQ(attributes.gender(), "female");
+  EXPECT_EQ(attributes.role(), "participant");
+  EXPECT_EQ(QuizScore(s, answers), std::make_pair(2, 2));
+}
+
+TEST(ResponseLayoutTest, EmptyCellsAreNoAnswer) {
+  absl::StatusOr<ResponseLayout> layout =
+      ResponseLayout::FromHeader(Normalized(), {"overall", "topics", "most_useful", "_country"});
+  ASSERT_THAT(layout, IsOk());
+  std::vector<v1::Answer> answers;
+  v1::RespondentAttributes attributes;
+  EXPECT_THAT(layout->ParseRow(Row(3, {"5", "", "  "}), answers, attributes), IsEmpty());
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].question_key(), "overall");
+  EXPECT_EQ(attributes.country(), "");
+}
+
+TEST(ResponseLayoutTest, ReportsEveryBadCellWithItsLine) {
+  absl::StatusOr<ResponseLayout> layout = ResponseLayout::FromHeader(
+      Normalized(), {"recommend", "format", "topics", "hours", "most_useful", "uncac_ch2"});
+  ASSERT_THAT(layout, IsOk());
+  std::vector<v1::Answer> answers;
+  v1::RespondentAttributes attributes;
+  std::vector<v1::RowError> errors =
+      layout->ParseRow(Row(7, {"eleven", "hybrid", "a;z;a", "2.5", "far too long text", "iii"}),
+                       answers, attributes);
+  std::vector<std::string> fields;
+  for (const v1::RowError& e : errors) {
+    EXPECT_EQ(e.line(), 7);
+    EXPECT_THAT(e.reason(), StartsWith(e.field() + ": "));
+    fields.push_back(e.field());
+  }
+  // overall is required and has no column.
+  EXPECT_THAT(fields, ElementsAre("recommend", "format", "topics", "hours", "most_useful",
+                                  "uncac_ch2", "overall"));
+  EXPECT_THAT(errors[0].reason(), HasSubstr("\"eleven\" is not a whole number"));
+  EXPECT_THAT(errors[2].reason(), HasSubstr("\"z\" is not an option"));
+  EXPECT_THAT(errors[3].reason(), HasSubstr("not a whole number"));
+  EXPECT_THAT(answers, IsEmpty());
+}
+
+TEST(ResponseLayoutTest, RangeErrorsAndExtraCells) {
+  absl::StatusOr<ResponseLayout> layout =
+      ResponseLayout::FromHeader(Normalized(), {"overall", "recommend", "hours", "topics"});
+  ASSERT_THAT(layout, IsOk());
+  std::vector<v1::Answer> answers;
+  v1::RespondentAttributes attributes;
+  std::vector<v1::RowError> errors =
+      layout->ParseRow(Row(9, {"6", "4.5", "nan", "a;b;c", "extra"}), answers, attributes);
+  ASSERT_EQ(errors.size(), 5u);
+  EXPECT_EQ(errors[0].field(), "row");
+  EXPECT_EQ(errors[1].field(), "overall");
+  EXPECT_EQ(errors[1].reason(), "overall: 6 is outside 1..5");
+  EXPECT_EQ(errors[2].field(), "recommend");
+  EXPECT_EQ(errors[3].field(), "hours");
+  EXPECT_THAT(errors[3].reason(), HasSubstr("finite"));
+  EXPECT_EQ(errors[4].field(), "topics");
+  EXPECT_THAT(errors[4].reason(), HasSubstr("at most 2"));
+  // Trailing empty cells are harmless; missing trailing cells are empty.
+  EXPECT_THAT(layout->ParseRow(Row(10, {"3", "", "", "", " "}), answers, attributes), IsEmpty());
+  EXPECT_THAT(layout->ParseRow(Row(11, {"3"}), answers, attributes), IsEmpty());
+  EXPECT_EQ(answers.size(), 1u);
+}
+
+// ---- codebook ----
+
+v1::Codebook Book() {
+  v1::Codebook book;
+  v1::CodeRule* rule = book.add_rules();
+  rule->set_code("peer_learning");
+  rule->add_keywords("peer");
+  rule->add_keywords("experience sharing");
+  rule = book.add_rules();
+  rule->set_code("collaboration");
+  rule->add_keywords("collaboration");
+  rule->add_keywords("cooperation");
+  rule = book.add_rules();
+  rule->set_code("tools");
+  rule->add_keywords("toolkit");
+  rule->add_keywords("");
+  return book;
+}
+
+TEST(ApplyCodebookTest, WholeWordsCaseInsensitiveInCodebookOrder) {
+  v1::Codebook book = Book();
+  EXPECT_THAT(ApplyCodebook(book, "Peer experience was great"), ElementsAre("peer_learning"));
+  EXPECT_THAT(ApplyCodebook(book, "COOPERATION and peer-to-peer talks, more collaboration"),
+              ElementsAre("peer_learning", "collaboration"));
+  // Whole words only: inflected forms need their own keywords.
+  EXPECT_THAT(ApplyCodebook(book, "collaborations across agencies"), IsEmpty());
+  EXPECT_THAT(ApplyCodebook(book, "peers and toolkits"), IsEmpty());
+  // Phrases match across any whitespace, not across words.
+  EXPECT_THAT(ApplyCodebook(book, "Experience\n  sharing helped"), ElementsAre("peer_learning"));
+  EXPECT_THAT(ApplyCodebook(book, "experience of sharing"), IsEmpty());
+  // UTF-8 around a keyword is kept intact and is part of the word.
+  EXPECT_THAT(ApplyCodebook(book, "«toolkit» très utile"), ElementsAre("tools"));
+  EXPECT_THAT(ApplyCodebook(book, "toolkité"), IsEmpty());
+  EXPECT_THAT(ApplyCodebook(book, "“Peer” learning"), ElementsAre("peer_learning"));
+  EXPECT_THAT(ApplyCodebook(book, "Peer—learning"), ElementsAre("peer_learning"));
+  EXPECT_THAT(ApplyCodebook(book, "ÉPEER"), IsEmpty());
+  EXPECT_THAT(ApplyCodebook(book, ""), IsEmpty());
+}
+
+TEST(ValidateCodebookTest, GoodAndBad) {
+  EXPECT_THAT(ValidateCodebook(Book()), IsOk());
+  EXPECT_THAT(ValidateCodebook(v1::Codebook()),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("rules: ")));
+  v1::Codebook empty_code = Book();
+  empty_code.mutable_rules(1)->set_code(" ");
+  EXPECT_THAT(ValidateCodebook(empty_code),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("rules[1].code: ")));
+  v1::Codebook duplicate = Book();
+  duplicate.mutable_rules(2)->set_code("peer_learning");
+  EXPECT_THAT(ValidateCodebook(duplicate),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("rules[2].code: ")));
+  v1::Codebook no_keyword = Book();
+  no_keyword.mutable_rules(0)->clear_keywords();
+  no_keyword.mutable_rules(0)->add_keywords("  ");
+  EXPECT_THAT(ValidateCodebook(no_keyword),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("rules[0].keywords: ")));
+}
+
+}  // namespace
+}  // namespace convene::survey

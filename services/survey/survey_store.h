@@ -1,0 +1,85 @@
+// All SQL of the survey service: surveys (whole protos), tokens (only their SHA-256, with the
+// participant they invite and the pair key for linked tests), responses (whole protos, in
+// submission order), the service's HMAC secret, and the request log.
+//
+// Anonymity lives here too: the responses table has no participant or token column, and an
+// anonymous survey's Response protos are stored without participant_id (the caller clears it;
+// InsertResponse refuses one that still has it).
+//
+// Thread safety: as sqlite::SerialDatabase. Every method must run while the caller holds a
+// WriteTransaction (to write) or a ReadLock from this store.
+#ifndef CONVENE_SERVICES_SURVEY_SURVEY_STORE_H_
+#define CONVENE_SERVICES_SURVEY_SURVEY_STORE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "convene/survey/v1/survey.pb.h"
+#include "services/common/sqlite/database.h"
+
+namespace convene::survey {
+
+namespace v1 = ::convene::survey::v1;
+
+struct TokenRecord {
+  std::string survey_id;
+  std::string participant_id;
+  std::string pair_key;
+  bool used = false;
+};
+
+using sqlite::Page;
+
+class SurveyStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<SurveyStore>> Open(const std::string& path);
+
+  using WriteTransaction = sqlite::SerialDatabase::WriteTransaction;
+  using ReadLock = sqlite::SerialDatabase::ReadLock;
+  std::unique_ptr<WriteTransaction> BeginWrite() { return serial_.BeginWrite(); }
+  ReadLock LockForRead() { return serial_.LockForRead(); }
+  sqlite::Database& db() { return *db_; }
+
+  // The service's HMAC secret, created on first use. Under a WriteTransaction.
+  absl::StatusOr<std::string> Secret();
+
+  absl::Status InsertSurvey(const v1::Survey& survey);
+  // NOT_FOUND naming the id.
+  absl::Status UpdateSurvey(const v1::Survey& survey);
+  absl::StatusOr<v1::Survey> GetSurvey(absl::string_view survey_id);
+  // In creation order.
+  absl::StatusOr<std::vector<v1::Survey>> SurveysOfEvent(absl::string_view event_id);
+
+  // ALREADY_EXISTS if the participant already has a token for the survey.
+  absl::Status InsertToken(absl::string_view survey_id, absl::string_view participant_id,
+                           absl::string_view token_hash, absl::string_view pair_key);
+  absl::StatusOr<std::optional<TokenRecord>> FindToken(absl::string_view token_hash);
+  // Participants of the survey who hold a token.
+  absl::StatusOr<std::vector<std::string>> TokenHolders(absl::string_view survey_id);
+  // Marks the token used; ALREADY_EXISTS when it already was (the single-use check).
+  absl::Status UseToken(absl::string_view token_hash);
+
+  absl::Status InsertResponse(const v1::Response& response, bool anonymous);
+  // Replaces a stored response (codes on answers). NOT_FOUND naming the id.
+  absl::Status UpdateResponse(const v1::Response& response);
+  // In submission order, after `cursor` (0 = from the start).
+  absl::StatusOr<Page<v1::Response>> ResponsesOf(absl::string_view survey_id, int64_t cursor,
+                                                 int limit);
+  absl::StatusOr<int> CountResponses(absl::string_view survey_id);
+  absl::StatusOr<int> CountTokens(absl::string_view survey_id);
+
+ private:
+  explicit SurveyStore(std::unique_ptr<sqlite::Database> db)
+      : serial_(std::move(db)), db_(&serial_.db()) {}
+
+  sqlite::SerialDatabase serial_;
+  sqlite::Database* db_;  // serial_'s connection
+};
+
+}  // namespace convene::survey
+
+#endif  // CONVENE_SERVICES_SURVEY_SURVEY_STORE_H_

@@ -55,15 +55,6 @@ int64_t StartMicros(const v1::Session& s) {
   return s.start_time().seconds() * 1000000 + s.start_time().nanos() / 1000;
 }
 
-template <typename Message>
-absl::StatusOr<Message> Parse(const std::string& bytes) {
-  Message message;
-  if (!message.ParseFromString(bytes)) {
-    return absl::DataLossError("storage: a stored record cannot be read");
-  }
-  return message;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AgendaStore>> AgendaStore::Open(const std::string& path) {
@@ -106,7 +97,7 @@ absl::StatusOr<v1::Session> AgendaStore::GetSession(absl::string_view session_id
   stmt.BindText(1, session_id);
   CONVENE_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return absl::NotFoundError(absl::StrCat("session ", session_id, " does not exist"));
-  return Parse<v1::Session>(stmt.ColumnBlob(0));
+  return sqlite::ColumnMessage<v1::Session>(stmt, 0);
 }
 
 absl::StatusOr<std::vector<v1::Session>> AgendaStore::SessionsOfEvent(absl::string_view event_id) {
@@ -116,7 +107,7 @@ absl::StatusOr<std::vector<v1::Session>> AgendaStore::SessionsOfEvent(absl::stri
   while (true) {
     CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
     if (!has_row) break;
-    CONVENE_ASSIGN_OR_RETURN(v1::Session session, Parse<v1::Session>(stmt.ColumnBlob(0)));
+    CONVENE_ASSIGN_OR_RETURN(v1::Session session, sqlite::ColumnMessage<v1::Session>(stmt, 0));
     sessions.push_back(std::move(session));
   }
   return sessions;
@@ -136,7 +127,7 @@ absl::StatusOr<std::optional<v1::Room>> AgendaStore::FindRoom(absl::string_view 
   stmt.BindText(1, event_id).BindText(2, room_key);
   CONVENE_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return std::nullopt;
-  return Parse<v1::Room>(stmt.ColumnBlob(0));
+  return sqlite::ColumnMessage<v1::Room>(stmt, 0);
 }
 
 absl::StatusOr<std::vector<v1::Room>> AgendaStore::RoomsOfEvent(absl::string_view event_id) {
@@ -146,7 +137,7 @@ absl::StatusOr<std::vector<v1::Room>> AgendaStore::RoomsOfEvent(absl::string_vie
   while (true) {
     CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
     if (!has_row) break;
-    CONVENE_ASSIGN_OR_RETURN(v1::Room room, Parse<v1::Room>(stmt.ColumnBlob(0)));
+    CONVENE_ASSIGN_OR_RETURN(v1::Room room, sqlite::ColumnMessage<v1::Room>(stmt, 0));
     rooms.push_back(std::move(room));
   }
   return rooms;

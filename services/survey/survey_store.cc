@@ -60,15 +60,6 @@ constexpr char kSelectResponsesSql[] =
 constexpr char kCountResponsesSql[] = "SELECT COUNT(*) FROM responses WHERE survey_id = ?";
 constexpr char kCountTokensSql[] = "SELECT COUNT(*) FROM tokens WHERE survey_id = ?";
 
-template <typename Message>
-absl::StatusOr<Message> Parse(const std::string& bytes) {
-  Message message;
-  if (!message.ParseFromString(bytes)) {
-    return absl::DataLossError("storage: a stored record cannot be read");
-  }
-  return message;
-}
-
 absl::StatusOr<int> CountOf(sqlite::Database& db, const char* sql, absl::string_view id) {
   Statement stmt(db, sql);
   stmt.BindText(1, id);
@@ -120,7 +111,7 @@ absl::StatusOr<v1::Survey> SurveyStore::GetSurvey(absl::string_view survey_id) {
   stmt.BindText(1, survey_id);
   CONVENE_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return absl::NotFoundError(absl::StrCat("survey ", survey_id, " does not exist"));
-  return Parse<v1::Survey>(stmt.ColumnBlob(0));
+  return sqlite::ColumnMessage<v1::Survey>(stmt, 0);
 }
 
 absl::StatusOr<std::vector<v1::Survey>> SurveyStore::SurveysOfEvent(absl::string_view event_id) {
@@ -130,7 +121,7 @@ absl::StatusOr<std::vector<v1::Survey>> SurveyStore::SurveysOfEvent(absl::string
   while (true) {
     CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
     if (!has_row) break;
-    CONVENE_ASSIGN_OR_RETURN(v1::Survey survey, Parse<v1::Survey>(stmt.ColumnBlob(0)));
+    CONVENE_ASSIGN_OR_RETURN(v1::Survey survey, sqlite::ColumnMessage<v1::Survey>(stmt, 0));
     surveys.push_back(std::move(survey));
   }
   return surveys;
@@ -212,7 +203,7 @@ absl::StatusOr<Page<v1::Response>> SurveyStore::ResponsesOf(absl::string_view su
       break;
     }
     last = stmt.ColumnInt64(0);
-    CONVENE_ASSIGN_OR_RETURN(v1::Response response, Parse<v1::Response>(stmt.ColumnBlob(1)));
+    CONVENE_ASSIGN_OR_RETURN(v1::Response response, sqlite::ColumnMessage<v1::Response>(stmt, 1));
     page.items.push_back(std::move(response));
   }
   return page;

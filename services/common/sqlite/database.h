@@ -126,6 +126,17 @@ class Statement {
   absl::Status status_;
 };
 
+// A message stored whole (serialized protobuf) in column `index` of the current row. DATA_LOSS when
+// the bytes do not parse.
+template <typename Message>
+absl::StatusOr<Message> ColumnMessage(const Statement& stmt, int index) {
+  Message message;
+  if (!message.ParseFromString(stmt.ColumnBlob(index))) {
+    return absl::DataLossError("storage: a stored record cannot be read");
+  }
+  return message;
+}
+
 // BEGIN IMMEDIATE on construction (so the write lock is taken up front and a
 // transaction never fails half way on lock upgrade); ROLLBACK on destruction
 // unless Commit() succeeded.

@@ -180,21 +180,8 @@ absl::Status RegistrationStore::UpdateEvent(const v1::Event& event) {
 absl::StatusOr<Page<v1::Event>> RegistrationStore::ListEvents(int64_t cursor, int limit) {
   Statement stmt(*db_, kListEventsSql);
   stmt.BindInt64(1, cursor).BindInt64(2, limit + 1);
-  Page<v1::Event> page;
-  int64_t last = 0;
-  while (true) {
-    CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-    if (!has_row) break;
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next_cursor = last;
-      break;
-    }
-    last = stmt.ColumnInt64(0);
-    if (!page.items.emplace_back().ParseFromString(stmt.ColumnBlob(1))) {
-      return absl::DataLossError("storage: an event cannot be read");
-    }
-  }
-  return page;
+  return sqlite::ReadPage<v1::Event>(
+      stmt, limit, [](Statement& row) { return sqlite::ColumnMessage<v1::Event>(row, 1); });
 }
 
 absl::Status RegistrationStore::InsertParticipant(v1::Participant& p) {
@@ -321,20 +308,8 @@ absl::StatusOr<Page<v1::Participant>> RegistrationStore::ListParticipants(
       .BindInt64(6, filter.role)
       .BindInt64(7, filter.gender)
       .BindInt64(8, limit + 1);
-  Page<v1::Participant> page;
-  int64_t last = 0;
-  while (true) {
-    CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-    if (!has_row) break;
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next_cursor = last;
-      break;
-    }
-    last = stmt.ColumnInt64(0);
-    CONVENE_ASSIGN_OR_RETURN(v1::Participant p, ReadParticipantRow(stmt));
-    page.items.push_back(std::move(p));
-  }
-  return page;
+  return sqlite::ReadPage<v1::Participant>(
+      stmt, limit, [this](Statement& row) { return ReadParticipantRow(row); });
 }
 
 absl::Status RegistrationStore::AddCheckIn(absl::string_view participant_id, absl::string_view day,

@@ -193,20 +193,8 @@ absl::StatusOr<Page<v1::Response>> SurveyStore::ResponsesOf(absl::string_view su
                                                             int64_t cursor, int limit) {
   Statement stmt(*db_, kSelectResponsesSql);
   stmt.BindText(1, survey_id).BindInt64(2, cursor).BindInt64(3, limit + 1);
-  Page<v1::Response> page;
-  int64_t last = 0;
-  while (true) {
-    CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-    if (!has_row) break;
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next_cursor = last;
-      break;
-    }
-    last = stmt.ColumnInt64(0);
-    CONVENE_ASSIGN_OR_RETURN(v1::Response response, sqlite::ColumnMessage<v1::Response>(stmt, 1));
-    page.items.push_back(std::move(response));
-  }
-  return page;
+  return sqlite::ReadPage<v1::Response>(
+      stmt, limit, [](Statement& row) { return sqlite::ColumnMessage<v1::Response>(row, 1); });
 }
 
 absl::StatusOr<int> SurveyStore::CountResponses(absl::string_view survey_id) {

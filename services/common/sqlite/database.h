@@ -166,6 +166,29 @@ struct Page {
   int64_t next_cursor = 0;
 };
 
+// Steps `stmt` into a page: the statement's column 0 is the row's sequence number and it asks for
+// limit + 1 rows (the extra one only tells that there is a next page); `read(stmt)` turns the
+// current row into an item (absl::StatusOr<T>).
+template <typename T, typename Read>
+absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read) {
+  Page<T> page;
+  int64_t last = 0;
+  while (true) {
+    absl::StatusOr<bool> has_row = stmt.Step();
+    if (!has_row.ok()) return has_row.status();
+    if (!*has_row) break;
+    if (static_cast<int>(page.items.size()) == limit) {
+      page.next_cursor = last;
+      break;
+    }
+    last = stmt.ColumnInt64(0);
+    absl::StatusOr<T> item = read(stmt);
+    if (!item.ok()) return item.status();
+    page.items.push_back(*std::move(item));
+  }
+  return page;
+}
+
 // One connection shared by all of a service's threads, with one mutex serialising every use: what a
 // store needs so that "read, decide, write" runs as one atomic step. Every statement must run while
 // the caller holds a WriteTransaction or a ReadLock from here.

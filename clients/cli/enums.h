@@ -13,22 +13,19 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
+#include "services/common/enum_names.h"
 
 namespace convene::cli {
 
-// "ParticipantStatus" -> "PARTICIPANT_STATUS_".
-std::string EnumPrefix(const google::protobuf::EnumDescriptor* type);
+// The display forms live in services/common (the survey service stores attributes in them).
+using ::convene::EnumDisplay;
+using ::convene::EnumDisplayName;
+using ::convene::EnumPrefix;
 
 // The value `text` names: an empty text is the zero (unspecified) value. A
 // usage error names `flag` and lists the valid values for anything else.
 absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* type,
                                   absl::string_view flag, absl::string_view text);
-
-// "SECTOR_CIVIL_SOCIETY" -> "civil-society"; the zero value reads as "" and a
-// name without the prefix is lower-cased as it is.
-std::string EnumDisplayName(const google::protobuf::EnumDescriptor* type,
-                            absl::string_view value_name);
-std::string EnumDisplay(const google::protobuf::EnumDescriptor* type, int number);
 
 // The valid values in display form, for usage text: "in-person|online|hybrid".
 std::string EnumChoices(const google::protobuf::EnumDescriptor* type);

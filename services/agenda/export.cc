@@ -31,10 +31,6 @@ constexpr absl::string_view kWeekdays[] = {"Monday", "Tuesday",  "Wednesday", "T
 // application can show them correctly even when it expands the VTIMEZONE loosely.
 constexpr absl::Duration kZoneMargin = absl::Hours(24 * 366);
 
-absl::Time ToTime(const google::protobuf::Timestamp& timestamp) {
-  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
-}
-
 std::string KindDisplay(av1::SessionKind kind) {
   if (kind == av1::SESSION_KIND_UNSPECIFIED) return "";
   std::string name(absl::StripPrefix(av1::SessionKind_Name(kind), "SESSION_KIND_"));
@@ -187,14 +183,14 @@ void AddEvent(std::string& out, const av1::Session& session, const absl::TimeZon
   AddLine(out, "BEGIN:VEVENT");
   AddLine(out, absl::StrCat("UID:", IcsRaw(session.id()), "@convene"));
   AddLine(out, absl::StrCat("DTSTAMP:", IcsUtc(now)));
-  AddLine(out, IcsDateTime("DTSTART", ToTime(session.start_time()), zone, tzid));
-  AddLine(out, IcsDateTime("DTEND", ToTime(session.end_time()), zone, tzid));
+  AddLine(out, IcsDateTime("DTSTART", FromTimestamp(session.start_time()), zone, tzid));
+  AddLine(out, IcsDateTime("DTEND", FromTimestamp(session.end_time()), zone, tzid));
   AddLine(out, absl::StrCat("SEQUENCE:", session.revision()));
   if (session.has_create_time()) {
-    AddLine(out, absl::StrCat("CREATED:", IcsUtc(ToTime(session.create_time()))));
+    AddLine(out, absl::StrCat("CREATED:", IcsUtc(FromTimestamp(session.create_time()))));
   }
   if (session.has_update_time()) {
-    AddLine(out, absl::StrCat("LAST-MODIFIED:", IcsUtc(ToTime(session.update_time()))));
+    AddLine(out, absl::StrCat("LAST-MODIFIED:", IcsUtc(FromTimestamp(session.update_time()))));
   }
   AddText(out, "SUMMARY", session.title());
   const std::string& location = session.room().empty() ? session.online_link() : session.room();
@@ -419,8 +415,8 @@ std::string ExportIcs(const rv1::Event& event, const std::vector<av1::Session>& 
     first = absl::InfiniteFuture();
     last = absl::InfinitePast();
     for (const av1::Session& session : sessions) {
-      first = std::min(first, ToTime(session.start_time()));
-      last = std::max(last, ToTime(session.end_time()));
+      first = std::min(first, FromTimestamp(session.start_time()));
+      last = std::max(last, FromTimestamp(session.end_time()));
     }
   } else {
     auto start_day = ParseDay(event.start_date(), "start_date");

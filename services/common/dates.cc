@@ -39,4 +39,12 @@ void ToTimestamp(absl::Time time, google::protobuf::Timestamp* timestamp) {
   timestamp->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
 }
 
+absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
+  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
+}
+
+bool IsSet(const google::protobuf::Timestamp& timestamp) {
+  return timestamp.seconds() != 0 || timestamp.nanos() != 0;
+}
+
 }  // namespace convene

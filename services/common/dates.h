@@ -24,6 +24,9 @@ std::string FormatDay(absl::CivilDay day);
 absl::StatusOr<absl::TimeZone> LoadZone(absl::string_view name, absl::string_view field);
 
 void ToTimestamp(absl::Time time, google::protobuf::Timestamp* timestamp);
+absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
+// True when the timestamp is set (not the zero 1970-01-01T00:00:00Z proto3 default).
+bool IsSet(const google::protobuf::Timestamp& timestamp);
 
 }  // namespace convene
 

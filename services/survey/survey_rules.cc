@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -14,12 +15,17 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/common/dates.h"
+#include "services/common/enum_names.h"
 #include "services/common/status.h"
+#include "services/registration/countries.h"
+#include "services/registration/rules.h"
 
 namespace convene::survey {
 namespace {
@@ -601,6 +607,26 @@ absl::StatusOr<ResponseLayout> ResponseLayout::FromHeader(const v1::Survey& surv
   return layout;
 }
 
+namespace {
+
+template <typename Enum>
+absl::Status SetDisplay(const absl::StatusOr<Enum>& value, std::string* out) {
+  if (!value.ok()) return value.status();
+  *out = EnumDisplay(google::protobuf::GetEnumDescriptor<Enum>(), *value);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+v1::RespondentAttributes AttributesOf(const registration::v1::Participant& participant) {
+  v1::RespondentAttributes attributes;
+  attributes.set_country(participant.country());
+  attributes.set_sector(EnumDisplay(registration::v1::Sector_descriptor(), participant.sector()));
+  attributes.set_gender(EnumDisplay(registration::v1::Gender_descriptor(), participant.gender()));
+  attributes.set_role(EnumDisplay(registration::v1::Role_descriptor(), participant.role()));
+  return attributes;
+}
+
 std::vector<v1::RowError> ResponseLayout::ParseRow(const v1::ImportRow& row,
                                                    std::vector<v1::Answer>& answers,
                                                    v1::RespondentAttributes& attributes) const {
@@ -630,20 +656,36 @@ std::vector<v1::RowError> ResponseLayout::ParseRow(const v1::ImportRow& row,
     if (index < 0) {
       Attribute attribute = Attribute::kCountry;
       FindAttribute(columns_[c], attribute);
-      std::string value(absl::StripAsciiWhitespace(cell));
+      absl::string_view value = absl::StripAsciiWhitespace(cell);
+      if (value.empty()) continue;
+      // The same vocabulary as registration's: an alpha-2 country code and the enums' display
+      // forms, whatever spelling the form used ("Viet Nam", "CSO", "F").
+      absl::Status status;
       switch (attribute) {
-        case Attribute::kCountry:
-          attributes.set_country(value);
+        case Attribute::kCountry: {
+          std::optional<std::string> code = registration::NormalizeCountry(value);
+          if (code) {
+            attributes.set_country(*code);
+          } else {
+            status = Invalid(columns_[c], absl::StrCat("\"", value, "\" is not a country"));
+          }
           break;
+        }
         case Attribute::kSector:
-          attributes.set_sector(value);
+          status = SetDisplay(registration::ParseSector(value), attributes.mutable_sector());
           break;
         case Attribute::kGender:
-          attributes.set_gender(value);
+          status = SetDisplay(registration::ParseGender(value), attributes.mutable_gender());
           break;
         case Attribute::kRole:
-          attributes.set_role(value);
+          status = SetDisplay(registration::ParseRole(value), attributes.mutable_role());
           break;
+      }
+      if (!status.ok()) {
+        // registration's parsers name the field without the underscore.
+        std::string reason(status.message());
+        if (!absl::StartsWith(reason, columns_[c])) reason = absl::StrCat("_", reason);
+        add_error(columns_[c], reason);
       }
       continue;
     }
@@ -713,6 +755,22 @@ absl::Status ValidateCodebook(const v1::Codebook& codebook) {
     }
   }
   return absl::OkStatus();
+}
+
+}  // namespace convene::survey
+
+namespace convene::survey {
+
+v1::SurveyState EffectiveState(const v1::Survey& survey, absl::Time now) {
+  auto reached = [&](const google::protobuf::Timestamp& time) {
+    return IsSet(time) && FromTimestamp(time) <= now;
+  };
+  v1::SurveyState state = survey.state();
+  if (state == v1::SURVEY_STATE_DRAFT && reached(survey.open_time())) state = v1::SURVEY_STATE_OPEN;
+  if (state == v1::SURVEY_STATE_OPEN && reached(survey.close_time())) {
+    state = v1::SURVEY_STATE_CLOSED;
+  }
+  return state;
 }
 
 }  // namespace convene::survey

@@ -15,6 +15,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "convene/registration/v1/registration.pb.h"
 #include "convene/survey/v1/survey.pb.h"
 #include "convene/survey/v1/survey_service.pb.h"
 
@@ -61,6 +63,15 @@ absl::Status ValidateAnswers(const v1::Survey& survey, std::vector<v1::Answer>& 
 // the correct option. Answers to unknown or non-quiz questions are ignored.
 std::pair<int, int> QuizScore(const v1::Survey& survey, const std::vector<v1::Answer>& answers);
 
+// The state a survey is in at `now`: its stored state, moved on by its open_time (a draft whose
+// open_time has come is open) and close_time (an open survey whose close_time has come is closed).
+v1::SurveyState EffectiveState(const v1::Survey& survey, absl::Time now);
+
+// A participant's coarse attributes as responses keep them: the country's alpha-2 code and the
+// display forms of sector, gender and role ("civil-society", "female", "speaker"); empty when
+// unspecified.
+v1::RespondentAttributes AttributesOf(const registration::v1::Participant& participant);
+
 // How the columns of a responses CSV map onto a survey: each column is a question key or one of the
 // respondent attributes _country, _sector, _gender, _role. Keeps its own copy of the survey.
 class ResponseLayout {
@@ -76,6 +87,8 @@ class ResponseLayout {
   // ValidateAnswers does. Returns every problem found in the row, each with the row's line and the
   // question key or column at fault; empty when the row is good. A row with more cells than the
   // header is an error only if an extra cell holds something; missing trailing cells are empty.
+  // Attribute cells are read as registration reads them (a country's code or name, "CSO", "F")
+  // and kept in AttributesOf's form; an unknown value is an error naming the column.
   std::vector<v1::RowError> ParseRow(const v1::ImportRow& row, std::vector<v1::Answer>& answers,
                                      v1::RespondentAttributes& attributes) const;
 

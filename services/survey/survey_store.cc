@@ -22,11 +22,11 @@ CREATE TABLE surveys (
 );
 CREATE INDEX surveys_by_event ON surveys (event_id, seq);
 CREATE TABLE tokens (
-  token_hash TEXT PRIMARY KEY NOT NULL,
   survey_id TEXT NOT NULL REFERENCES surveys (id),
+  token_hash TEXT NOT NULL,
   participant_id TEXT NOT NULL,
-  pair_key TEXT NOT NULL,
   used INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (survey_id, token_hash),
   UNIQUE (survey_id, participant_id)
 ) WITHOUT ROWID;
 CREATE TABLE responses (
@@ -46,12 +46,13 @@ constexpr char kSelectSurveySql[] = "SELECT survey FROM surveys WHERE id = ?";
 constexpr char kSelectSurveysOfEventSql[] =
     "SELECT survey FROM surveys WHERE event_id = ? ORDER BY seq";
 constexpr char kInsertTokenSql[] =
-    "INSERT INTO tokens (token_hash, survey_id, participant_id, pair_key) VALUES (?, ?, ?, ?)";
+    "INSERT INTO tokens (survey_id, token_hash, participant_id) VALUES (?, ?, ?)";
 constexpr char kSelectTokenSql[] =
-    "SELECT survey_id, participant_id, pair_key, used FROM tokens WHERE token_hash = ?";
+    "SELECT participant_id, used FROM tokens WHERE survey_id = ? AND token_hash = ?";
 constexpr char kSelectTokenHoldersSql[] =
     "SELECT participant_id FROM tokens WHERE survey_id = ? ORDER BY participant_id";
-constexpr char kUseTokenSql[] = "UPDATE tokens SET used = 1 WHERE token_hash = ? AND used = 0";
+constexpr char kUseTokenSql[] =
+    "UPDATE tokens SET used = 1 WHERE survey_id = ? AND token_hash = ? AND used = 0";
 constexpr char kInsertResponseSql[] =
     "INSERT INTO responses (id, survey_id, response) VALUES (?, ?, ?)";
 constexpr char kUpdateResponseSql[] = "UPDATE responses SET response = ? WHERE id = ?";
@@ -128,22 +129,19 @@ absl::StatusOr<std::vector<v1::Survey>> SurveyStore::SurveysOfEvent(absl::string
 }
 
 absl::Status SurveyStore::InsertToken(absl::string_view survey_id, absl::string_view participant_id,
-                                      absl::string_view token_hash, absl::string_view pair_key) {
+                                      absl::string_view token_hash) {
   Statement stmt(*db_, kInsertTokenSql);
-  stmt.BindText(1, token_hash)
-      .BindText(2, survey_id)
-      .BindText(3, participant_id)
-      .BindText(4, pair_key);
+  stmt.BindText(1, survey_id).BindText(2, token_hash).BindText(3, participant_id);
   return stmt.Run();
 }
 
-absl::StatusOr<std::optional<TokenRecord>> SurveyStore::FindToken(absl::string_view token_hash) {
+absl::StatusOr<std::optional<TokenRecord>> SurveyStore::FindToken(absl::string_view survey_id,
+                                                                  absl::string_view token_hash) {
   Statement stmt(*db_, kSelectTokenSql);
-  stmt.BindText(1, token_hash);
+  stmt.BindText(1, survey_id).BindText(2, token_hash);
   CONVENE_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return std::nullopt;
-  return TokenRecord{stmt.ColumnText(0), stmt.ColumnText(1), stmt.ColumnText(2),
-                     stmt.ColumnInt64(3) != 0};
+  return TokenRecord{stmt.ColumnText(0), stmt.ColumnInt64(1) != 0};
 }
 
 absl::StatusOr<std::vector<std::string>> SurveyStore::TokenHolders(absl::string_view survey_id) {
@@ -158,9 +156,9 @@ absl::StatusOr<std::vector<std::string>> SurveyStore::TokenHolders(absl::string_
   return holders;
 }
 
-absl::Status SurveyStore::UseToken(absl::string_view token_hash) {
+absl::Status SurveyStore::UseToken(absl::string_view survey_id, absl::string_view token_hash) {
   Statement stmt(*db_, kUseTokenSql);
-  stmt.BindText(1, token_hash);
+  stmt.BindText(1, survey_id).BindText(2, token_hash);
   CONVENE_RETURN_IF_ERROR(stmt.Run());
   if (stmt.Changes() == 0) {
     return absl::AlreadyExistsError("token: this token has already been used to answer");

@@ -1,6 +1,7 @@
 // All SQL of the survey service: surveys (whole protos), tokens (only their SHA-256, with the
-// participant they invite and the pair key for linked tests), responses (whole protos, in
-// submission order), the service's HMAC secret, and the request log.
+// survey they open and the participant they invite; the one token of a linked pre/post pair has a
+// row for each of the two surveys), responses (whole protos, in submission order), the service's
+// HMAC secret, and the request log.
 //
 // Anonymity lives here too: the responses table has no participant or token column, and an
 // anonymous survey's Response protos are stored without participant_id (the caller clears it;
@@ -26,9 +27,7 @@ namespace convene::survey {
 namespace v1 = ::convene::survey::v1;
 
 struct TokenRecord {
-  std::string survey_id;
   std::string participant_id;
-  std::string pair_key;
   bool used = false;
 };
 
@@ -56,12 +55,14 @@ class SurveyStore {
 
   // ALREADY_EXISTS if the participant already has a token for the survey.
   absl::Status InsertToken(absl::string_view survey_id, absl::string_view participant_id,
-                           absl::string_view token_hash, absl::string_view pair_key);
-  absl::StatusOr<std::optional<TokenRecord>> FindToken(absl::string_view token_hash);
+                           absl::string_view token_hash);
+  // The token with this hash for this survey, if any.
+  absl::StatusOr<std::optional<TokenRecord>> FindToken(absl::string_view survey_id,
+                                                       absl::string_view token_hash);
   // Participants of the survey who hold a token.
   absl::StatusOr<std::vector<std::string>> TokenHolders(absl::string_view survey_id);
   // Marks the token used; ALREADY_EXISTS when it already was (the single-use check).
-  absl::Status UseToken(absl::string_view token_hash);
+  absl::Status UseToken(absl::string_view survey_id, absl::string_view token_hash);
 
   absl::Status InsertResponse(const v1::Response& response, bool anonymous);
   // Replaces a stored response (codes on answers). NOT_FOUND naming the id.

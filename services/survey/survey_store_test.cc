@@ -11,6 +11,7 @@ namespace {
 
 using ::convene::testing::IsOk;
 using ::convene::testing::StatusIs;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 class SurveyStoreTest : public ::testing::Test {
@@ -56,20 +57,27 @@ TEST_F(SurveyStoreTest, SecretIsCreatedOnceAndKept) {
 
 TEST_F(SurveyStoreTest, TokensAreSingleUseAndOnePerParticipant) {
   AddSurvey("srv_1", "evt_1");
+  AddSurvey("srv_2", "evt_1");
   auto txn = store_->BeginWrite();
-  ASSERT_THAT(store_->InsertToken("srv_1", "par_1", "hash1", "pk1"), IsOk());
-  EXPECT_THAT(store_->InsertToken("srv_1", "par_1", "hash2", "pk1"),
+  ASSERT_THAT(store_->InsertToken("srv_1", "par_1", "hash1"), IsOk());
+  EXPECT_THAT(store_->InsertToken("srv_1", "par_1", "hash2"),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("UNIQUE")));
-  auto found = store_->FindToken("hash1");
+  // The token of a linked pair has a row per survey, each used once.
+  ASSERT_THAT(store_->InsertToken("srv_2", "par_1", "hash1"), IsOk());
+  auto found = store_->FindToken("srv_1", "hash1");
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->participant_id, "par_1");
   EXPECT_FALSE((*found)->used);
-  EXPECT_FALSE(store_->FindToken("nope")->has_value());
-  ASSERT_THAT(store_->UseToken("hash1"), IsOk());
-  EXPECT_THAT(store_->UseToken("hash1"),
+  EXPECT_FALSE(store_->FindToken("srv_1", "nope")->has_value());
+  EXPECT_FALSE(store_->FindToken("srv_3", "hash1")->has_value());
+  ASSERT_THAT(store_->UseToken("srv_1", "hash1"), IsOk());
+  EXPECT_THAT(store_->UseToken("srv_1", "hash1"),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("already been used")));
-  EXPECT_TRUE((*store_->FindToken("hash1"))->used);
+  EXPECT_TRUE((*store_->FindToken("srv_1", "hash1"))->used);
+  EXPECT_FALSE((*store_->FindToken("srv_2", "hash1"))->used);
+  ASSERT_THAT(store_->UseToken("srv_2", "hash1"), IsOk());
   EXPECT_EQ(*store_->CountTokens("srv_1"), 1);
+  EXPECT_THAT(*store_->TokenHolders("srv_2"), ElementsAre("par_1"));
 }
 
 TEST_F(SurveyStoreTest, AnonymousResponsesRefuseAParticipantId) {

@@ -63,21 +63,25 @@ absl::StatusOr<std::string> NewSecret() {
   return Hex(bytes, sizeof(bytes));
 }
 
-std::string TokenHash(absl::string_view token) {
+std::string NormalizeToken(absl::string_view token) {
   std::string normal;
   for (char c : token) {
     if (c == ' ' || c == '-' || c == '\t' || c == '\n' || c == '\r') continue;
     normal.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
   }
+  return normal;
+}
+
+std::string TokenHash(absl::string_view token) {
+  const std::string normal = NormalizeToken(token);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(normal.data(), normal.size(), digest, &size, EVP_sha256(), nullptr);
   return Hex(digest, size);
 }
 
-std::string PairKey(absl::string_view secret, absl::string_view scope,
-                    absl::string_view participant_id) {
-  const std::string message = absl::StrCat(scope, "\n", participant_id);
+std::string PairKey(absl::string_view secret, absl::string_view scope, absl::string_view token) {
+  const std::string message = absl::StrCat(scope, "\n", NormalizeToken(token));
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),

@@ -4,8 +4,10 @@
 // - A token is 128 bits from the operating system (getrandom), written as 26 base32 characters.
 //   Only its SHA-256 is stored, so a copy of the database cannot be used to answer.
 // - A pair key is an HMAC-SHA-256, under the service's own secret, of the pair's scope (the linked
-//   surveys) and the participant id: the same for one person in both tests of a pair, different
-//   across pairs, and not reversible without the secret.
+//   surveys) and the token: one token serves both tests of a pair, so the key is the same for one
+//   person in both tests and differs across people and pairs. It is derived from the token, never
+//   from the participant id, and the token is not stored: even with the database and the secret,
+//   a pair key cannot be traced back to the person who holds the token.
 // SHA-256 and HMAC come from OpenSSL's libcrypto (Debian's libssl-dev): cryptography is where a
 // reviewed library clearly beats writing one's own. Thread-safe.
 #ifndef CONVENE_SERVICES_SURVEY_TOKENS_H_
@@ -24,13 +26,14 @@ absl::StatusOr<std::string> NewToken();
 // A fresh 256-bit secret (for the service's HMAC key), as 64 hex digits.
 absl::StatusOr<std::string> NewSecret();
 
-// The stored form of a token: hex SHA-256 of the token as typed, lower-cased, with spaces and
-// dashes removed (people copy tokens from emails).
+// A token as typed, lower-cased, with spaces and dashes removed (people copy tokens from emails).
+std::string NormalizeToken(absl::string_view token);
+
+// The stored form of a token: hex SHA-256 of NormalizeToken(token).
 std::string TokenHash(absl::string_view token);
 
-// Hex HMAC-SHA-256 of "<scope>\n<participant_id>" under `secret`.
-std::string PairKey(absl::string_view secret, absl::string_view scope,
-                    absl::string_view participant_id);
+// Hex HMAC-SHA-256 of "<scope>\n<NormalizeToken(token)>" under `secret`.
+std::string PairKey(absl::string_view secret, absl::string_view scope, absl::string_view token);
 
 }  // namespace convene::survey
 

@@ -27,13 +27,15 @@ TEST(TokenHashTest, IsSha256OfTheNormalisedToken) {
   EXPECT_NE(TokenHash("abd"), TokenHash("abc"));
 }
 
-TEST(PairKeyTest, IsHmacSha256AndSeparatesScopesAndPeople) {
+TEST(PairKeyTest, IsHmacSha256AndSeparatesScopesAndTokens) {
   const std::string secret = *NewSecret();
   EXPECT_EQ(secret.size(), 64u);
   EXPECT_EQ(PairKey(secret, "srv_a+srv_b", "par_1"), PairKey(secret, "srv_a+srv_b", "par_1"));
   EXPECT_NE(PairKey(secret, "srv_a+srv_b", "par_1"), PairKey(secret, "srv_a+srv_b", "par_2"));
   EXPECT_NE(PairKey(secret, "srv_a+srv_b", "par_1"), PairKey(secret, "srv_c+srv_d", "par_1"));
   EXPECT_NE(PairKey(secret, "s", "par_1"), PairKey(*NewSecret(), "s", "par_1"));
+  // The token as typed: the same key however the person copies it.
+  EXPECT_EQ(PairKey(secret, "s", "ABCD-EFGH"), PairKey(secret, "s", "abcdefgh"));
 }
 
 TEST(PairKeyTest, MatchesOpenSslCommandLine) {

@@ -632,3 +632,76 @@ TEST(ValidateCodebookTest, GoodAndBad) {
 
 }  // namespace
 }  // namespace convene::survey
+
+namespace convene::survey {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+v1::ImportRow AttributeRow(int line, std::vector<std::string> cells) {
+  v1::ImportRow row;
+  row.set_line(line);
+  for (auto& c : cells) row.add_cells(c);
+  return row;
+}
+
+TEST(ResponseLayoutTest, AttributesAreReadAsRegistrationReadsThem) {
+  v1::Survey s = Normalized();
+  absl::StatusOr<ResponseLayout> layout =
+      ResponseLayout::FromHeader(s, {"overall", "_country", "_sector", "_gender", "_role"});
+  ASSERT_TRUE(layout.ok());
+  std::vector<v1::Answer> answers;
+  v1::RespondentAttributes attributes;
+  EXPECT_THAT(layout->ParseRow(AttributeRow(2, {"4", "Viet Nam", "CSO", "F", "Speaker"}), answers,
+                               attributes),
+              IsEmpty());
+  EXPECT_EQ(attributes.country(), "VN");
+  EXPECT_EQ(attributes.sector(), "civil-society");
+  EXPECT_EQ(attributes.gender(), "female");
+  EXPECT_EQ(attributes.role(), "speaker");
+
+  std::vector<v1::RowError> errors =
+      layout->ParseRow(AttributeRow(7, {"4", "Atlantis", "pirates", "F", ""}), answers, attributes);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].line(), 7);
+  EXPECT_EQ(errors[0].field(), "_country");
+  EXPECT_THAT(errors[0].reason(), ::testing::HasSubstr("Atlantis"));
+  EXPECT_EQ(errors[1].field(), "_sector");
+  EXPECT_THAT(errors[1].reason(), ::testing::StartsWith("_sector"));
+}
+
+TEST(AttributesOfTest, CodesAndDisplayForms) {
+  registration::v1::Participant p;
+  p.set_name("Not copied");
+  p.set_email("not.copied@example.org");
+  p.set_country("KZ");
+  p.set_sector(registration::v1::SECTOR_ANTI_CORRUPTION_BODY);
+  p.set_gender(registration::v1::GENDER_MALE);
+  v1::RespondentAttributes a = AttributesOf(p);
+  EXPECT_EQ(a.country(), "KZ");
+  EXPECT_EQ(a.sector(), "anti-corruption-body");
+  EXPECT_EQ(a.gender(), "male");
+  EXPECT_EQ(a.role(), "");  // unspecified reads as nothing
+  EXPECT_FALSE(a.SerializeAsString().find("copied") != std::string::npos);
+}
+
+TEST(EffectiveStateTest, OpenAndCloseTimesMoveTheStateOn) {
+  const absl::Time t0 = absl::FromUnixSeconds(1727740800);  // 2024-10-01T00:00Z
+  v1::Survey s;
+  s.set_state(v1::SURVEY_STATE_DRAFT);
+  EXPECT_EQ(EffectiveState(s, t0), v1::SURVEY_STATE_DRAFT);
+  s.mutable_open_time()->set_seconds(absl::ToUnixSeconds(t0 + absl::Hours(1)));
+  s.mutable_close_time()->set_seconds(absl::ToUnixSeconds(t0 + absl::Hours(3)));
+  EXPECT_EQ(EffectiveState(s, t0), v1::SURVEY_STATE_DRAFT);
+  EXPECT_EQ(EffectiveState(s, t0 + absl::Hours(1)), v1::SURVEY_STATE_OPEN);
+  EXPECT_EQ(EffectiveState(s, t0 + absl::Hours(3)), v1::SURVEY_STATE_CLOSED);
+  // Opened by hand before its time; closed by hand before its time.
+  s.set_state(v1::SURVEY_STATE_OPEN);
+  EXPECT_EQ(EffectiveState(s, t0), v1::SURVEY_STATE_OPEN);
+  s.set_state(v1::SURVEY_STATE_CLOSED);
+  EXPECT_EQ(EffectiveState(s, t0), v1::SURVEY_STATE_CLOSED);
+}
+
+}  // namespace
+}  // namespace convene::survey

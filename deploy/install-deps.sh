@@ -8,6 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
   iso-codes tzdata python3 python3-icalendar libssl-dev
+  python3-scipy python3-numpy
 )
 
 missing=()

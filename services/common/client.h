@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace convene {
@@ -26,6 +28,12 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
 // A fresh context whose deadline is `timeout` from now.
 std::unique_ptr<grpc::ClientContext> NewCallContext(absl::Duration timeout = kDefaultCallTimeout);
+
+// What a service reports when a call to another service failed: UNAVAILABLE naming `service` and
+// `address` when it could not answer in time (down, unreachable, deadline passed), else the other
+// service's own error (NOT_FOUND naming an id, ...).
+absl::Status DependencyFailure(absl::string_view service, absl::string_view address,
+                               const grpc::Status& status);
 
 }  // namespace convene
 

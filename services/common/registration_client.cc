@@ -25,16 +25,7 @@ std::unique_ptr<RegistrationClient> RegistrationClient::FromFlags() {
 }
 
 absl::Status RegistrationClient::Failure(const grpc::Status& status) const {
-  switch (status.error_code()) {
-    case grpc::StatusCode::UNAVAILABLE:
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-    case grpc::StatusCode::CANCELLED:
-      return absl::UnavailableError(absl::StrCat("the registration service at ", address_,
-                                                 " cannot be reached (", status.error_message(),
-                                                 "); try again once it is back"));
-    default:
-      return FromGrpcStatus(status);
-  }
+  return DependencyFailure("registration", address_, status);
 }
 
 absl::StatusOr<v1::Event> RegistrationClient::GetEvent(absl::string_view event_id) {

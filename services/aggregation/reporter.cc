@@ -1,0 +1,274 @@
+#include "services/aggregation/reporter.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "services/aggregation/summary.h"
+#include "services/common/dates.h"
+#include "services/common/enum_names.h"
+#include "services/common/requests.h"
+#include "services/common/status.h"
+
+namespace convene::aggregation {
+namespace {
+
+namespace reg = ::convene::registration::v1;
+
+// Counts by value, most frequent first (then by value), with % of `whole`.
+void FillCounts(const std::map<std::string, int>& counts, int whole,
+                google::protobuf::RepeatedPtrField<v1::AttributeCount>* out) {
+  std::vector<std::pair<std::string, int>> sorted(counts.begin(), counts.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [value, count] : sorted) {
+    v1::AttributeCount* c = out->Add();
+    c->set_value(value);
+    c->set_count(count);
+    c->set_percent(whole == 0 ? 0.0 : 100.0 * count / whole);
+  }
+}
+
+std::string GenderOf(const reg::Participant& p) {
+  std::string gender = EnumDisplay(reg::Gender_descriptor(), p.gender());
+  return gender.empty() ? "not given" : gender;
+}
+
+int MaxScore(const sv::Survey& survey) {
+  int points = 0;
+  for (const sv::Question& q : survey.questions()) {
+    if (q.has_quiz()) points += q.quiz().points();
+  }
+  return points;
+}
+
+}  // namespace
+
+absl::Status Reporter::SummarizeSurvey(const v1::SummarizeSurveyRequest& request,
+                                       v1::SummarizeSurveyResponse* response) {
+  CONVENE_RETURN_IF_ERROR(Required("survey_id", request.survey_id()));
+  CONVENE_ASSIGN_OR_RETURN(std::vector<Dimension> dimensions, ParseDimensions(request.by()));
+  CONVENE_ASSIGN_OR_RETURN(int min_cell_size, MinCellSize(request.min_cell_size()));
+  CONVENE_ASSIGN_OR_RETURN(sv::GetSurveyResponse got, surveys_->GetSurvey(request.survey_id()));
+  const sv::Survey& survey = got.survey();
+  CONVENE_ASSIGN_OR_RETURN(std::vector<reg::Participant> people,
+                           registration_->ListParticipants(survey.event_id()));
+
+  SurveyAggregator overall(survey);
+  std::optional<Breakdown> breakdown;
+  if (!dimensions.empty()) breakdown.emplace(survey, dimensions);
+  CONVENE_RETURN_IF_ERROR(surveys_->ForEachResponse(survey.id(), [&](const sv::Response& r) {
+    overall.Add(r);
+    if (breakdown) breakdown->Add(r);
+  }));
+
+  response->set_survey_id(survey.id());
+  response->set_event_id(survey.event_id());
+  response->set_title(survey.title());
+  response->set_kind(survey.kind());
+  response->set_anonymous(survey.anonymous());
+  const int responses = static_cast<int>(overall.responses());
+  response->set_response_count(responses);
+  response->set_token_count(got.token_count());
+  const int checked_in =
+      static_cast<int>(std::count_if(people.begin(), people.end(), [](const reg::Participant& p) {
+        return p.check_in_days_size() > 0 && p.status() != reg::PARTICIPANT_STATUS_CANCELLED;
+      }));
+  response->set_checked_in_count(checked_in);
+  if (got.token_count() > 0) {
+    response->set_response_rate_tokens(100.0 * responses / got.token_count());
+  }
+  if (checked_in > 0) response->set_response_rate_checked_in(100.0 * responses / checked_in);
+  for (v1::QuestionSummary& q : overall.Questions(/*with_uncoded_text=*/true)) {
+    *response->add_questions() = std::move(q);
+  }
+  response->set_max_score(overall.max_score());
+  if (overall.max_score() > 0) *response->mutable_score() = overall.Score();
+  if (breakdown) {
+    for (Dimension d : dimensions) response->add_by(DimensionName(d));
+    response->set_min_cell_size(survey.anonymous() ? min_cell_size : 0);
+    for (v1::BreakdownCell& cell : breakdown->Cells(survey.anonymous(), min_cell_size)) {
+      *response->add_cells() = std::move(cell);
+    }
+  }
+  for (std::string& sentence : SurveyHighlights(*response)) {
+    response->add_highlights(std::move(sentence));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Reporter::ComparePrePost(const v1::ComparePrePostRequest& request,
+                                      v1::ComparePrePostResponse* response) {
+  CONVENE_RETURN_IF_ERROR(Required("pre_survey_id", request.pre_survey_id()));
+  CONVENE_RETURN_IF_ERROR(Required("post_survey_id", request.post_survey_id()));
+  CONVENE_ASSIGN_OR_RETURN(sv::GetSurveyResponse pre, surveys_->GetSurvey(request.pre_survey_id()));
+  CONVENE_ASSIGN_OR_RETURN(sv::GetSurveyResponse post,
+                           surveys_->GetSurvey(request.post_survey_id()));
+  if (pre.survey().kind() != sv::SURVEY_KIND_PRE_TEST) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("pre_survey_id: survey ", pre.survey().id(), " is not a pre-test (it is ",
+                     EnumDisplay(sv::SurveyKind_descriptor(), pre.survey().kind()), ")"));
+  }
+  if (pre.survey().linked_survey_id() != post.survey().id()) {
+    return absl::InvalidArgumentError(absl::StrCat("post_survey_id: survey ", post.survey().id(),
+                                                   " is not the post-test linked to ",
+                                                   pre.survey().id()));
+  }
+  const int max_score = MaxScore(post.survey());
+  PrePostPairing pairing(max_score);
+  SurveyAggregator pre_items(pre.survey()), post_items(post.survey());
+  CONVENE_RETURN_IF_ERROR(surveys_->ForEachResponse(pre.survey().id(), [&](const sv::Response& r) {
+    pairing.AddPre(r);
+    pre_items.Add(r);
+  }));
+  CONVENE_RETURN_IF_ERROR(surveys_->ForEachResponse(post.survey().id(), [&](const sv::Response& r) {
+    pairing.AddPost(r);
+    post_items.Add(r);
+  }));
+  response->set_pre_survey_id(pre.survey().id());
+  response->set_post_survey_id(post.survey().id());
+  pairing.Fill(response);
+
+  std::map<std::string, v1::QuestionSummary> before;
+  for (v1::QuestionSummary& q : pre_items.Questions(false)) {
+    if (q.has_quiz()) before[q.key()] = std::move(q);
+  }
+  for (const v1::QuestionSummary& after : post_items.Questions(false)) {
+    auto it = before.find(after.key());
+    if (!after.has_quiz() || it == before.end()) continue;
+    v1::PrePostItem* item = response->add_items();
+    item->set_key(after.key());
+    item->set_text(after.text());
+    if (it->second.quiz().has_percent_correct()) {
+      item->set_percent_correct_pre(it->second.quiz().percent_correct());
+    }
+    if (after.quiz().has_percent_correct()) {
+      item->set_percent_correct_post(after.quiz().percent_correct());
+    }
+  }
+  for (std::string& sentence : PrePostHighlights(*response)) {
+    response->add_highlights(std::move(sentence));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Reporter::SummarizeParticipation(const v1::SummarizeParticipationRequest& request,
+                                              v1::SummarizeParticipationResponse* response) {
+  CONVENE_RETURN_IF_ERROR(Required("event_id", request.event_id()));
+  CONVENE_ASSIGN_OR_RETURN(reg::Event event, registration_->GetEvent(request.event_id()));
+  CONVENE_ASSIGN_OR_RETURN(std::vector<reg::Participant> people,
+                           registration_->ListParticipants(event.id()));
+  response->set_event_id(event.id());
+  response->set_title(event.title());
+  response->set_registered(static_cast<int>(people.size()));
+
+  std::map<std::string, int> status, country, sector, gender, role;
+  int confirmed = 0;
+  for (const reg::Participant& p : people) {
+    ++status[EnumDisplay(reg::ParticipantStatus_descriptor(), p.status())];
+    if (p.status() != reg::PARTICIPANT_STATUS_CONFIRMED) continue;
+    ++confirmed;
+    ++country[p.country()];
+    const std::string s = EnumDisplay(reg::Sector_descriptor(), p.sector());
+    ++sector[s.empty() ? "not given" : s];
+    ++gender[GenderOf(p)];
+    const std::string r = EnumDisplay(reg::Role_descriptor(), p.role());
+    ++role[r.empty() ? "not given" : r];
+  }
+  FillCounts(status, static_cast<int>(people.size()), response->mutable_by_status());
+  FillCounts(country, confirmed, response->mutable_by_country());
+  FillCounts(sector, confirmed, response->mutable_by_sector());
+  FillCounts(gender, confirmed, response->mutable_by_gender());
+  FillCounts(role, confirmed, response->mutable_by_role());
+
+  CONVENE_ASSIGN_OR_RETURN(absl::CivilDay first, ParseDay(event.start_date(), "start_date"));
+  CONVENE_ASSIGN_OR_RETURN(absl::CivilDay last, ParseDay(event.end_date(), "end_date"));
+  for (absl::CivilDay day = first; day <= last; ++day) {
+    const std::string name = FormatDay(day);
+    std::map<std::string, int> by_gender;
+    int present = 0;
+    for (const reg::Participant& p : people) {
+      const auto& days = p.check_in_days();
+      if (std::find(days.begin(), days.end(), name) == days.end()) continue;
+      ++present;
+      ++by_gender[GenderOf(p)];
+    }
+    v1::DayAttendance* attendance = response->add_attendance();
+    attendance->set_day(name);
+    attendance->set_checked_in(present);
+    FillCounts(by_gender, present, attendance->mutable_by_gender());
+  }
+
+  absl::StatusOr<std::vector<agenda::v1::Session>> sessions = agenda_->ListSessions(event.id());
+  if (!sessions.ok()) {
+    // The rest of the report stands without the agenda; say what is missing.
+    response->add_warnings(absl::StrCat("speakers are not counted: ", sessions.status().message()));
+    return absl::OkStatus();
+  }
+  std::map<std::string, const reg::Participant*> by_id;
+  for (const reg::Participant& p : people) by_id[p.id()] = &p;
+  std::set<std::string> speakers;
+  for (const agenda::v1::Session& s : *sessions) {
+    if (!s.chair_id().empty()) speakers.insert(s.chair_id());
+    speakers.insert(s.speaker_ids().begin(), s.speaker_ids().end());
+  }
+  std::map<std::string, int> speaker_gender;
+  for (const std::string& id : speakers) {
+    auto it = by_id.find(id);
+    ++speaker_gender[it == by_id.end() ? "not given" : GenderOf(*it->second)];
+  }
+  response->set_speakers(static_cast<int>(speakers.size()));
+  FillCounts(speaker_gender, static_cast<int>(speakers.size()),
+             response->mutable_speakers_by_gender());
+  return absl::OkStatus();
+}
+
+absl::Status Reporter::CompareEvents(const v1::CompareEventsRequest& request,
+                                     v1::CompareEventsResponse* response) {
+  CONVENE_RETURN_IF_ERROR(Required("question_key", request.question_key()));
+  if (request.event_ids().empty()) {
+    return absl::InvalidArgumentError("event_ids: give at least one event");
+  }
+  response->set_question_key(request.question_key());
+  for (const std::string& event_id : request.event_ids()) {
+    CONVENE_ASSIGN_OR_RETURN(reg::Event event, registration_->GetEvent(event_id));
+    v1::EventQuestion* row = response->add_events();
+    row->set_event_id(event.id());
+    row->set_event_title(event.title());
+    row->set_start_date(event.start_date());
+    CONVENE_ASSIGN_OR_RETURN(std::vector<sv::Survey> surveys, surveys_->ListSurveys(event.id()));
+    const sv::Survey* chosen = nullptr;
+    int position = -1;
+    for (const sv::Survey& s : surveys) {  // creation order: the last that asks it wins
+      for (int i = 0; i < s.questions_size(); ++i) {
+        if (s.questions(i).key() == request.question_key()) {
+          chosen = &s;
+          position = i;
+        }
+      }
+    }
+    if (chosen == nullptr) continue;
+    row->set_survey_id(chosen->id());
+    row->set_survey_kind(chosen->kind());
+    QuestionAccumulator question(chosen->questions(position));
+    int64_t responses = 0;
+    CONVENE_RETURN_IF_ERROR(surveys_->ForEachResponse(chosen->id(), [&](const sv::Response& r) {
+      ++responses;
+      const sv::Answer* answer = nullptr;
+      for (const sv::Answer& a : r.answers()) {
+        if (a.question_key() == request.question_key()) answer = &a;
+      }
+      question.Add(answer);
+    }));
+    row->set_response_count(static_cast<int>(responses));
+    *row->mutable_question() = question.Summarize(/*with_uncoded_text=*/false);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace convene::aggregation

@@ -1,0 +1,87 @@
+#include "services/aggregation/sources.h"
+
+#include <utility>
+
+#include "absl/flags/flag.h"
+#include "services/common/client.h"
+
+ABSL_FLAG(std::string, survey_addr, "127.0.0.1:50054", "HOST:PORT of the survey service");
+ABSL_FLAG(std::string, agenda_addr, "127.0.0.1:50052", "HOST:PORT of the agenda service");
+
+namespace convene::aggregation {
+
+namespace sv = ::convene::survey::v1;
+namespace ag = ::convene::agenda::v1;
+
+// A survey of a million responses streams in a few seconds; the deadline only bounds a stalled
+// stream.
+constexpr absl::Duration kStreamTimeout = absl::Minutes(5);
+
+SurveySource::SurveySource(std::string address, absl::Duration timeout,
+                           absl::Duration stream_timeout)
+    : address_(std::move(address)),
+      timeout_(timeout),
+      stream_timeout_(stream_timeout),
+      stub_(sv::SurveyService::NewStub(MakeChannel(address_))) {}
+
+std::unique_ptr<SurveySource> SurveySource::FromFlags() {
+  return std::make_unique<SurveySource>(absl::GetFlag(FLAGS_survey_addr), kDefaultCallTimeout,
+                                        kStreamTimeout);
+}
+
+absl::StatusOr<sv::GetSurveyResponse> SurveySource::GetSurvey(absl::string_view survey_id) {
+  sv::GetSurveyRequest request;
+  request.set_survey_id(std::string(survey_id));
+  sv::GetSurveyResponse response;
+  auto context = NewCallContext(timeout_);
+  grpc::Status status = stub_->GetSurvey(context.get(), request, &response);
+  if (!status.ok()) return DependencyFailure("survey", address_, status);
+  return response;
+}
+
+absl::StatusOr<std::vector<sv::Survey>> SurveySource::ListSurveys(absl::string_view event_id) {
+  sv::ListSurveysRequest request;
+  request.set_event_id(std::string(event_id));
+  sv::ListSurveysResponse response;
+  auto context = NewCallContext(timeout_);
+  grpc::Status status = stub_->ListSurveys(context.get(), request, &response);
+  if (!status.ok()) return DependencyFailure("survey", address_, status);
+  return std::vector<sv::Survey>(response.surveys().begin(), response.surveys().end());
+}
+
+absl::Status SurveySource::ForEachResponse(absl::string_view survey_id,
+                                           absl::FunctionRef<void(const sv::Response&)> each) {
+  sv::StreamResponsesRequest request;
+  request.set_survey_id(std::string(survey_id));
+  auto context = NewCallContext(stream_timeout_);
+  std::unique_ptr<grpc::ClientReader<sv::StreamResponsesResponse>> reader =
+      stub_->StreamResponses(context.get(), request);
+  sv::StreamResponsesResponse page;
+  while (reader->Read(&page)) {
+    for (const sv::Response& response : page.responses()) each(response);
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return DependencyFailure("survey", address_, status);
+  return absl::OkStatus();
+}
+
+AgendaSource::AgendaSource(std::string address, absl::Duration timeout)
+    : address_(std::move(address)),
+      timeout_(timeout),
+      stub_(ag::AgendaService::NewStub(MakeChannel(address_))) {}
+
+std::unique_ptr<AgendaSource> AgendaSource::FromFlags() {
+  return std::make_unique<AgendaSource>(absl::GetFlag(FLAGS_agenda_addr), kDefaultCallTimeout);
+}
+
+absl::StatusOr<std::vector<ag::Session>> AgendaSource::ListSessions(absl::string_view event_id) {
+  ag::ListSessionsRequest request;
+  request.set_event_id(std::string(event_id));
+  ag::ListSessionsResponse response;
+  auto context = NewCallContext(timeout_);
+  grpc::Status status = stub_->ListSessions(context.get(), request, &response);
+  if (!status.ok()) return DependencyFailure("agenda", address_, status);
+  return std::vector<ag::Session>(response.sessions().begin(), response.sessions().end());
+}
+
+}  // namespace convene::aggregation

@@ -1,0 +1,588 @@
+#include "services/aggregation/summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+
+namespace convene::aggregation {
+namespace {
+
+double Percent(int64_t part, int64_t whole) {
+  return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+
+// A counter over lo..hi when the range is small enough to be an array, else an unbounded one.
+ValueCounts CountsFor(int64_t lo, int64_t hi) {
+  absl::StatusOr<ValueCounts> counts = ValueCounts::ForRange(lo, hi);
+  return counts.ok() ? *std::move(counts) : ValueCounts();
+}
+
+std::string KindName(const sv::Question& q) {
+  switch (q.kind_case()) {
+    case sv::Question::kLikert:
+      return "likert";
+    case sv::Question::kRating:
+      return "rating";
+    case sv::Question::kSingleChoice:
+      return "single-choice";
+    case sv::Question::kMultipleChoice:
+      return "multiple-choice";
+    case sv::Question::kNumber:
+      return "number";
+    case sv::Question::kFreeText:
+      return "free-text";
+    case sv::Question::kQuiz:
+      return "quiz";
+    case sv::Question::KIND_NOT_SET:
+      break;
+  }
+  return "";
+}
+
+const google::protobuf::RepeatedPtrField<sv::Option>* OptionsOf(const sv::Question& q) {
+  if (q.has_single_choice()) return &q.single_choice().options();
+  if (q.has_multiple_choice()) return &q.multiple_choice().options();
+  if (q.has_quiz()) return &q.quiz().options();
+  return nullptr;
+}
+
+int OptionIndex(const google::protobuf::RepeatedPtrField<sv::Option>& options,
+                const std::string& key) {
+  for (int i = 0; i < options.size(); ++i) {
+    if (options[i].key() == key) return i;
+  }
+  return -1;
+}
+
+// Whole numbers print without decimals, others with up to two.
+std::string Number(double value) {
+  if (value == std::floor(value) && std::abs(value) < 1e15) {
+    return absl::StrCat(static_cast<int64_t>(value));
+  }
+  std::string text = absl::StrFormat("%.2f", value);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+std::string OneDecimal(double value) { return absl::StrFormat("%.1f", value); }
+
+std::string Quoted(absl::string_view text) { return absl::StrCat("\u201c", text, "\u201d"); }
+
+// "What was the most useful aspect?" -> "the most useful aspect"; "" when the question is not of
+// that shape.
+std::string Aspect(absl::string_view text) {
+  absl::string_view rest = absl::StripAsciiWhitespace(text);
+  absl::ConsumeSuffix(&rest, "?");
+  for (absl::string_view prefix : {"What was ", "What were ", "What is ", "What are "}) {
+    if (absl::ConsumePrefix(&rest, prefix)) return std::string(rest);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string WholePercent(double percent) {
+  return absl::StrCat(static_cast<int64_t>(std::llround(percent)), "%");
+}
+
+void FillScale(const NumericSummary& summary, v1::ScaleStatistics* out) {
+  out->set_answered(static_cast<int32_t>(summary.n));
+  if (summary.mean) out->set_mean(*summary.mean);
+  if (summary.standard_deviation) out->set_standard_deviation(*summary.standard_deviation);
+  if (summary.median) out->set_median(*summary.median);
+  if (summary.q1) out->set_first_quartile(*summary.q1);
+  if (summary.q3) out->set_third_quartile(*summary.q3);
+  if (summary.min) out->set_min(*summary.min);
+  if (summary.max) out->set_max(*summary.max);
+  if (summary.mean_ci) {
+    out->set_mean_ci_low(summary.mean_ci->low);
+    out->set_mean_ci_high(summary.mean_ci->high);
+  }
+}
+
+QuestionAccumulator::QuestionAccumulator(const sv::Question& question) : question_(&question) {
+  switch (question.kind_case()) {
+    case sv::Question::kLikert:
+      counts_ = CountsFor(1, question.likert().points());
+      break;
+    case sv::Question::kRating:
+      counts_ = CountsFor(question.rating().min(), question.rating().max());
+      break;
+    case sv::Question::kNumber: {
+      const sv::NumberQuestion& n = question.number();
+      if (n.integer() && n.has_min() && n.has_max()) {
+        counts_ = CountsFor(static_cast<int64_t>(std::ceil(n.min())),
+                            static_cast<int64_t>(std::floor(n.max())));
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  if (const auto* options = OptionsOf(question)) option_counts_.assign(options->size(), 0);
+}
+
+void QuestionAccumulator::Add(const sv::Answer* answer) {
+  if (answer == nullptr) {
+    ++missing_;
+    counts_.AddMissing();
+    return;
+  }
+  ++answered_;
+  const sv::Question& q = *question_;
+  switch (q.kind_case()) {
+    case sv::Question::kLikert:
+    case sv::Question::kRating:
+      counts_.Add(answer->scale());
+      break;
+    case sv::Question::kNumber:
+      if (q.number().integer()) {
+        counts_.Add(std::llround(answer->number()));
+      } else {
+        values_.push_back(answer->number());
+      }
+      break;
+    case sv::Question::kSingleChoice:
+    case sv::Question::kQuiz: {
+      const int i = OptionIndex(*OptionsOf(q), answer->choice());
+      if (i >= 0) ++option_counts_[i];
+      if (q.has_quiz() && answer->choice() == q.quiz().correct()) ++correct_;
+      break;
+    }
+    case sv::Question::kMultipleChoice:
+      for (const std::string& key : answer->selections().option_keys()) {
+        const int i = OptionIndex(q.multiple_choice().options(), key);
+        if (i >= 0) ++option_counts_[i];
+        ++selections_;
+      }
+      break;
+    case sv::Question::kFreeText:
+      if (answer->codes().empty()) {
+        ++uncoded_;
+        uncoded_text_.push_back(answer->text());
+      }
+      for (const std::string& code : answer->codes()) ++themes_[code];
+      break;
+    case sv::Question::KIND_NOT_SET:
+      break;
+  }
+}
+
+v1::QuestionSummary QuestionAccumulator::Summarize(bool with_uncoded_text) const {
+  const sv::Question& q = *question_;
+  v1::QuestionSummary out;
+  out.set_key(q.key());
+  out.set_text(q.text());
+  out.set_kind(KindName(q));
+  out.set_missing(static_cast<int32_t>(missing_));
+  auto fill_options = [&](google::protobuf::RepeatedPtrField<v1::OptionCount>* options) {
+    const auto& defined = *OptionsOf(q);
+    for (int i = 0; i < defined.size(); ++i) {
+      v1::OptionCount* option = options->Add();
+      option->set_key(defined[i].key());
+      option->set_label(defined[i].label());
+      option->set_count(static_cast<int32_t>(option_counts_[i]));
+      option->set_percent(Percent(option_counts_[i], answered_));
+    }
+  };
+  switch (q.kind_case()) {
+    case sv::Question::kLikert:
+    case sv::Question::kRating:
+    case sv::Question::kNumber: {
+      v1::ScaleStatistics* scale = out.mutable_scale();
+      if (q.has_number() && !q.number().integer()) {
+        FillScale(SummarizeValues(values_, missing_), scale);
+        break;
+      }
+      FillScale(counts_.Summarize(), scale);
+      for (const ValueShare& share : counts_.Distribution()) {
+        v1::ValueCount* value = scale->add_distribution();
+        value->set_value(static_cast<double>(share.value));
+        value->set_count(static_cast<int32_t>(share.count));
+        value->set_percent(share.percent.value_or(0));
+        if (q.has_likert() && share.value >= 1 && share.value <= q.likert().labels_size()) {
+          value->set_label(q.likert().labels(static_cast<int>(share.value) - 1));
+        }
+      }
+      if (q.has_likert()) {
+        if (auto top = counts_.TopTwoBoxPercent(q.likert().points())) {
+          scale->set_top_two_box_percent(*top);
+        }
+      }
+      if (q.has_rating() && q.rating().min() == 0 && q.rating().max() == 10) {
+        if (auto nps = counts_.NetPromoterScore()) scale->set_net_promoter_score(*nps);
+      }
+      break;
+    }
+    case sv::Question::kSingleChoice:
+    case sv::Question::kMultipleChoice: {
+      v1::ChoiceStatistics* choice = out.mutable_choice();
+      choice->set_respondents(static_cast<int32_t>(answered_));
+      fill_options(choice->mutable_options());
+      choice->set_selections(
+          static_cast<int32_t>(q.has_multiple_choice() ? selections_ : answered_));
+      break;
+    }
+    case sv::Question::kFreeText: {
+      v1::TextStatistics* text = out.mutable_free_text();
+      text->set_answered(static_cast<int32_t>(answered_));
+      std::vector<std::pair<std::string, int64_t>> themes(themes_.begin(), themes_.end());
+      std::stable_sort(themes.begin(), themes.end(),
+                       [](const auto& a, const auto& b) { return a.second > b.second; });
+      for (const auto& [code, count] : themes) {
+        v1::ThemeCount* theme = text->add_themes();
+        theme->set_code(code);
+        theme->set_count(static_cast<int32_t>(count));
+        theme->set_percent(Percent(count, answered_));
+      }
+      text->set_uncoded_count(static_cast<int32_t>(uncoded_));
+      if (with_uncoded_text) {
+        for (const std::string& t : uncoded_text_) text->add_uncoded_answers(t);
+      }
+      break;
+    }
+    case sv::Question::kQuiz: {
+      v1::QuizItemStatistics* quiz = out.mutable_quiz();
+      quiz->set_answered(static_cast<int32_t>(answered_));
+      quiz->set_correct(static_cast<int32_t>(correct_));
+      if (answered_ > 0) quiz->set_percent_correct(Percent(correct_, answered_));
+      fill_options(quiz->mutable_options());
+      quiz->set_correct_option(q.quiz().correct());
+      break;
+    }
+    case sv::Question::KIND_NOT_SET:
+      break;
+  }
+  return out;
+}
+
+SurveyAggregator::SurveyAggregator(const sv::Survey& survey) : survey_(&survey) {
+  for (const sv::Question& q : survey.questions()) {
+    index_[q.key()] = static_cast<int>(questions_.size());
+    questions_.push_back(std::make_unique<QuestionAccumulator>(q));
+    if (q.has_quiz()) max_score_ += q.quiz().points();
+  }
+  if (max_score_ > 0) scores_ = CountsFor(0, max_score_);
+}
+
+void SurveyAggregator::Add(const sv::Response& response) {
+  ++responses_;
+  // Answers usually come in the survey's order; the map is the fallback.
+  std::vector<const sv::Answer*> by_question(questions_.size(), nullptr);
+  for (int i = 0; i < response.answers_size(); ++i) {
+    const sv::Answer& answer = response.answers(i);
+    int index = -1;
+    if (i < static_cast<int>(questions_.size()) &&
+        survey_->questions(i).key() == answer.question_key()) {
+      index = i;
+    } else if (auto it = index_.find(answer.question_key()); it != index_.end()) {
+      index = it->second;
+    }
+    if (index >= 0) by_question[index] = &answer;
+  }
+  for (size_t i = 0; i < questions_.size(); ++i) questions_[i]->Add(by_question[i]);
+  if (max_score_ > 0) scores_.Add(response.score());
+}
+
+std::vector<v1::QuestionSummary> SurveyAggregator::Questions(bool with_uncoded_text) const {
+  std::vector<v1::QuestionSummary> out;
+  out.reserve(questions_.size());
+  for (const auto& q : questions_) out.push_back(q->Summarize(with_uncoded_text));
+  return out;
+}
+
+v1::ScaleStatistics SurveyAggregator::Score() const {
+  v1::ScaleStatistics out;
+  if (max_score_ == 0) return out;
+  FillScale(scores_.Summarize(), &out);
+  for (const ValueShare& share : scores_.Distribution()) {
+    v1::ValueCount* value = out.add_distribution();
+    value->set_value(static_cast<double>(share.value));
+    value->set_count(static_cast<int32_t>(share.count));
+    value->set_percent(share.percent.value_or(0));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Dimension>> ParseDimensions(
+    const google::protobuf::RepeatedPtrField<std::string>& by) {
+  std::vector<Dimension> dimensions;
+  for (const std::string& raw : by) {
+    const std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(raw));
+    Dimension d;
+    if (name == "country") {
+      d = Dimension::kCountry;
+    } else if (name == "sector") {
+      d = Dimension::kSector;
+    } else if (name == "gender") {
+      d = Dimension::kGender;
+    } else if (name == "role") {
+      d = Dimension::kRole;
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "by: \"", raw, "\" is not a breakdown; use country, sector, gender or role"));
+    }
+    if (std::find(dimensions.begin(), dimensions.end(), d) != dimensions.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("by: ", name, " is given twice"));
+    }
+    dimensions.push_back(d);
+  }
+  if (dimensions.size() > 2) {
+    return absl::InvalidArgumentError("by: at most two breakdowns at once (e.g. country,sector)");
+  }
+  return dimensions;
+}
+
+std::string DimensionName(Dimension dimension) {
+  switch (dimension) {
+    case Dimension::kCountry:
+      return "country";
+    case Dimension::kSector:
+      return "sector";
+    case Dimension::kGender:
+      return "gender";
+    case Dimension::kRole:
+      return "role";
+  }
+  return "";
+}
+
+absl::StatusOr<int> MinCellSize(int requested) {
+  if (requested == 0) return kDefaultMinCellSize;
+  if (requested < kDefaultMinCellSize) {
+    return absl::InvalidArgumentError(absl::StrCat("min_cell_size: ", requested,
+                                                   " is below the minimum of ", kDefaultMinCellSize,
+                                                   "; it can only be raised"));
+  }
+  return requested;
+}
+
+Breakdown::Breakdown(const sv::Survey& survey, std::vector<Dimension> dimensions)
+    : survey_(&survey), dimensions_(std::move(dimensions)) {}
+
+void Breakdown::Add(const sv::Response& response) {
+  std::vector<std::string> key;
+  key.reserve(dimensions_.size());
+  const sv::RespondentAttributes& a = response.attributes();
+  for (Dimension d : dimensions_) {
+    switch (d) {
+      case Dimension::kCountry:
+        key.push_back(a.country());
+        break;
+      case Dimension::kSector:
+        key.push_back(a.sector());
+        break;
+      case Dimension::kGender:
+        key.push_back(a.gender());
+        break;
+      case Dimension::kRole:
+        key.push_back(a.role());
+        break;
+    }
+  }
+  auto& cell = cells_[key];
+  if (cell == nullptr) cell = std::make_unique<SurveyAggregator>(*survey_);
+  cell->Add(response);
+}
+
+std::vector<v1::BreakdownCell> Breakdown::Cells(bool suppress, int min_cell_size) const {
+  std::vector<std::vector<std::string>> values;
+  std::vector<int64_t> respondents;
+  for (const auto& [key, cell] : cells_) {
+    values.push_back(key);
+    respondents.push_back(cell->responses());
+  }
+  std::vector<bool> suppressed(values.size(), false);
+  if (suppress) suppressed = SuppressedCells(values, respondents, min_cell_size);
+  std::vector<v1::BreakdownCell> out;
+  size_t i = 0;
+  for (const auto& [key, cell] : cells_) {
+    v1::BreakdownCell& c = out.emplace_back();
+    for (const std::string& v : key) c.add_values(v);
+    c.set_respondents(static_cast<int32_t>(cell->responses()));
+    c.set_suppressed(suppressed[i]);
+    if (!suppressed[i]) {
+      for (v1::QuestionSummary& q : cell->Questions(/*with_uncoded_text=*/false)) {
+        *c.add_questions() = std::move(q);
+      }
+      if (cell->max_score() > 0) *c.mutable_score() = cell->Score();
+    }
+    ++i;
+  }
+  return out;
+}
+
+std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& values,
+                                  const std::vector<int64_t>& respondents, int min_cell_size) {
+  const size_t n = values.size();
+  std::vector<bool> suppressed(n);
+  for (size_t i = 0; i < n; ++i) suppressed[i] = respondents[i] < min_cell_size;
+  // The groups whose totals are known: all cells, and for two dimensions each row and column.
+  std::vector<std::vector<size_t>> groups(1);
+  for (size_t i = 0; i < n; ++i) groups[0].push_back(i);
+  const size_t dims = n == 0 ? 0 : values[0].size();
+  if (dims == 2) {
+    for (size_t d = 0; d < 2; ++d) {
+      std::map<std::string, std::vector<size_t>> by_value;
+      for (size_t i = 0; i < n; ++i) by_value[values[i][d]].push_back(i);
+      for (auto& [value, members] : by_value) groups.push_back(std::move(members));
+    }
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const std::vector<size_t>& group : groups) {
+      size_t hidden = 0;
+      for (size_t i : group) hidden += suppressed[i] ? 1 : 0;
+      if (hidden != 1) continue;
+      // The smallest cell still shown joins it, so that neither can be recovered.
+      size_t smallest = n;
+      for (size_t i : group) {
+        if (!suppressed[i] && (smallest == n || respondents[i] < respondents[smallest])) {
+          smallest = i;
+        }
+      }
+      if (smallest != n) {
+        suppressed[smallest] = true;
+        changed = true;
+      }
+    }
+  }
+  return suppressed;
+}
+
+void PrePostPairing::AddPre(const sv::Response& response) {
+  if (response.pair_key().empty()) {
+    ++unpaired_pre_without_key_;
+    return;
+  }
+  pre_by_key_[response.pair_key()] = response.score();
+}
+
+void PrePostPairing::AddPost(const sv::Response& response) {
+  auto it = response.pair_key().empty() ? pre_by_key_.end() : pre_by_key_.find(response.pair_key());
+  if (it == pre_by_key_.end()) {
+    ++unpaired_post_;
+    return;
+  }
+  scores_.Add(it->second, response.score()).IgnoreError();  // whole scores are always finite
+  pre_by_key_.erase(it);
+}
+
+void PrePostPairing::Fill(v1::ComparePrePostResponse* out) const {
+  const PairedSummary summary = scores_.Summarize();
+  out->set_pairs(static_cast<int32_t>(summary.pairs));
+  out->set_unpaired_pre(static_cast<int32_t>(pre_by_key_.size() + unpaired_pre_without_key_));
+  out->set_unpaired_post(static_cast<int32_t>(unpaired_post_));
+  out->set_max_score(max_score_);
+  if (summary.mean_pre) out->set_mean_pre(*summary.mean_pre);
+  if (summary.mean_post) out->set_mean_post(*summary.mean_post);
+  if (summary.mean_gain) out->set_mean_gain(*summary.mean_gain);
+  if (summary.gain_ci) {
+    out->set_gain_ci_low(summary.gain_ci->low);
+    out->set_gain_ci_high(summary.gain_ci->high);
+  }
+  if (summary.normalized_gain) out->set_normalized_gain(*summary.normalized_gain);
+  if (summary.wilcoxon) out->set_wilcoxon_p_value(summary.wilcoxon->p_value);
+}
+
+std::vector<std::string> SurveyHighlights(const v1::SummarizeSurveyResponse& summary) {
+  std::vector<std::string> sentences;
+  for (const v1::QuestionSummary& q : summary.questions()) {
+    if (q.has_free_text() && q.free_text().answered() > 0) {
+      const v1::TextStatistics& t = q.free_text();
+      const std::string out_of = t.answered() == summary.response_count()
+                                     ? absl::StrCat("Out of ", t.answered(), " responses")
+                                     : absl::StrCat("Out of ", t.answered(), " answers (",
+                                                    summary.response_count(), " responses)");
+      const std::string aspect = Aspect(q.text());
+      for (int i = 0; i < std::min(t.themes_size(), 2); ++i) {
+        const v1::ThemeCount& theme = t.themes(i);
+        if (i > 0 && theme.percent() < 20) break;
+        sentences.push_back(
+            absl::StrCat(out_of, ", ", WholePercent(theme.percent()), " named ", theme.code(),
+                         aspect.empty() ? absl::StrCat(" in answer to ", Quoted(q.text()))
+                                        : absl::StrCat(" as ", aspect),
+                         "."));
+      }
+    } else if (q.has_scale() && q.scale().has_top_two_box_percent()) {
+      const v1::ScaleStatistics& s = q.scale();
+      const int points = s.distribution_size();
+      std::string top = "the top two points";
+      if (points >= 2 && !s.distribution(points - 1).label().empty()) {
+        top = absl::StrCat(s.distribution(points - 2).label(), " or ",
+                           s.distribution(points - 1).label());
+      }
+      sentences.push_back(absl::StrCat(WholePercent(s.top_two_box_percent()), " of ", s.answered(),
+                                       " respondents answered ", top, " to ", Quoted(q.text()),
+                                       " (mean ", OneDecimal(s.mean()), " of ", points, ")."));
+    } else if (q.has_scale() && q.scale().has_net_promoter_score()) {
+      const double nps = q.scale().net_promoter_score();
+      sentences.push_back(absl::StrCat("Net promoter score for ", Quoted(q.text()), ": ",
+                                       nps > 0 ? "+" : "", Number(std::round(nps)), " (",
+                                       q.scale().answered(), " answers)."));
+    } else if (q.has_choice() && q.choice().respondents() > 0) {
+      const auto& options = q.choice().options();
+      auto best =
+          std::max_element(options.begin(), options.end(),
+                           [](const auto& a, const auto& b) { return a.count() < b.count(); });
+      if (best != options.end() && best->count() > 0) {
+        sentences.push_back(absl::StrCat(Quoted(best->label()), " was the most chosen answer to ",
+                                         Quoted(q.text()), ": ", WholePercent(best->percent()),
+                                         " of ", q.choice().respondents(), " respondents."));
+      }
+    } else if (q.has_quiz() && q.quiz().has_percent_correct()) {
+      sentences.push_back(absl::StrCat(WholePercent(q.quiz().percent_correct()), " of ",
+                                       q.quiz().answered(), " answered ", Quoted(q.text()),
+                                       " correctly."));
+    }
+  }
+  if (summary.max_score() > 0 && summary.score().has_mean()) {
+    sentences.push_back(absl::StrCat("The mean score was ", OneDecimal(summary.score().mean()),
+                                     " of ", summary.max_score(), " (", summary.score().answered(),
+                                     " responses)."));
+  }
+  return sentences;
+}
+
+std::vector<std::string> PrePostHighlights(const v1::ComparePrePostResponse& c) {
+  std::vector<std::string> sentences;
+  if (c.pairs() > 0 && c.has_mean_gain()) {
+    std::string sentence =
+        absl::StrCat(c.pairs(), c.pairs() == 1 ? " participant" : " participants",
+                     " took both tests: the mean score ", c.mean_gain() >= 0 ? "rose" : "fell",
+                     " from ", OneDecimal(c.mean_pre()), " to ", OneDecimal(c.mean_post()), " of ",
+                     c.max_score(), " (mean gain ", absl::StrFormat("%.2f", c.mean_gain()));
+    if (c.has_gain_ci_low()) {
+      absl::StrAppend(&sentence, ", 95% CI ", absl::StrFormat("%.2f", c.gain_ci_low()), " to ",
+                      absl::StrFormat("%.2f", c.gain_ci_high()));
+    }
+    if (c.has_normalized_gain()) {
+      absl::StrAppend(&sentence, "; normalised gain ",
+                      absl::StrFormat("%.2f", c.normalized_gain()));
+    }
+    if (c.has_wilcoxon_p_value()) {
+      absl::StrAppend(&sentence, "; Wilcoxon signed-rank p ",
+                      c.wilcoxon_p_value() < 0.001
+                          ? std::string("< 0.001")
+                          : absl::StrCat("= ", absl::StrFormat("%.3f", c.wilcoxon_p_value())));
+    }
+    sentences.push_back(absl::StrCat(sentence, ")."));
+  }
+  const int unpaired = c.unpaired_pre() + c.unpaired_post();
+  if (unpaired > 0) {
+    sentences.push_back(absl::StrCat(unpaired, unpaired == 1 ? " response" : " responses",
+                                     " could not be paired (", c.unpaired_pre(), " pre-test only, ",
+                                     c.unpaired_post(), " post-test only)."));
+  }
+  return sentences;
+}
+
+}  // namespace convene::aggregation

@@ -1,0 +1,163 @@
+// Survey summaries from a stream of responses, free of gRPC: per-question accumulators for every
+// question kind, breakdown cells by respondent attributes, small-cell suppression, the pre/post
+// pairing and the sentences a reader can lift into a report.
+//
+// Memory: a SurveyAggregator keeps counts per value or option, theme counts and the uncoded
+// free-text answers; it never keeps responses. The exceptions, each documented where it is: number
+// questions that allow fractions keep their values (exact medians need them), and pre/post pairing
+// keeps one score per pre-test respondent until the post-test answer arrives.
+//
+// Not thread-safe; one aggregator per call.
+#ifndef CONVENE_SERVICES_AGGREGATION_SUMMARY_H_
+#define CONVENE_SERVICES_AGGREGATION_SUMMARY_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "convene/aggregation/v1/aggregation_service.pb.h"
+#include "convene/survey/v1/survey.pb.h"
+#include "services/aggregation/statistics.h"
+
+namespace convene::aggregation {
+
+namespace v1 = ::convene::aggregation::v1;
+namespace sv = ::convene::survey::v1;
+
+// The smallest cell an anonymous survey's breakdown shows figures for, unless asked for more.
+inline constexpr int kDefaultMinCellSize = 5;
+
+// One question's answers, accumulated.
+class QuestionAccumulator {
+ public:
+  explicit QuestionAccumulator(const sv::Question& question);
+
+  // `answer` is the response's answer to this question, or nullptr when it has none.
+  void Add(const sv::Answer* answer);
+
+  int64_t answered() const { return answered_; }
+
+  // The question's figures. `with_uncoded_text` lists the free-text answers without codes (overall
+  // summaries; never in breakdown cells, where they could identify a small group).
+  v1::QuestionSummary Summarize(bool with_uncoded_text) const;
+
+ private:
+  const sv::Question* question_;
+  int64_t answered_ = 0;
+  int64_t missing_ = 0;
+  // Likert, rating, whole-number questions and quiz scores: exact counts per value.
+  ValueCounts counts_;
+  // Number questions that allow fractions: the values themselves.
+  std::vector<double> values_;
+  // Choice and quiz: count per option, in the question's option order.
+  std::vector<int64_t> option_counts_;
+  int64_t selections_ = 0;
+  int64_t correct_ = 0;
+  // Free text.
+  std::map<std::string, int64_t> themes_;
+  int64_t uncoded_ = 0;
+  std::vector<std::string> uncoded_text_;
+};
+
+// Every question of a survey, and the quiz score.
+class SurveyAggregator {
+ public:
+  // `survey` must outlive the aggregator.
+  explicit SurveyAggregator(const sv::Survey& survey);
+
+  void Add(const sv::Response& response);
+
+  int64_t responses() const { return responses_; }
+
+  // Questions in the survey's order.
+  std::vector<v1::QuestionSummary> Questions(bool with_uncoded_text) const;
+  // The quiz score distribution; empty when the survey has no quiz item.
+  v1::ScaleStatistics Score() const;
+  int max_score() const { return max_score_; }
+
+ private:
+  const sv::Survey* survey_;
+  absl::flat_hash_map<std::string, int> index_;  // question key -> position
+  std::vector<std::unique_ptr<QuestionAccumulator>> questions_;
+  ValueCounts scores_;
+  int max_score_ = 0;
+  int64_t responses_ = 0;
+};
+
+// The attributes a breakdown can use.
+enum class Dimension { kCountry, kSector, kGender, kRole };
+
+// Parses request.by: up to two distinct names among country, sector, gender, role (case and
+// surrounding spaces ignored). INVALID_ARGUMENT naming "by" otherwise.
+absl::StatusOr<std::vector<Dimension>> ParseDimensions(
+    const google::protobuf::RepeatedPtrField<std::string>& by);
+std::string DimensionName(Dimension dimension);
+
+// The minimum cell size for a request: 0 -> kDefaultMinCellSize; below it, INVALID_ARGUMENT naming
+// min_cell_size (the minimum can only be raised).
+absl::StatusOr<int> MinCellSize(int requested);
+
+// Responses grouped by the values of their attributes along the dimensions.
+class Breakdown {
+ public:
+  Breakdown(const sv::Survey& survey, std::vector<Dimension> dimensions);
+
+  void Add(const sv::Response& response);
+
+  // The cells in order of their values. When `suppress` (anonymous surveys), cells below
+  // `min_cell_size` and their complements (SuppressedCells) carry no figures.
+  std::vector<v1::BreakdownCell> Cells(bool suppress, int min_cell_size) const;
+
+ private:
+  const sv::Survey* survey_;
+  std::vector<Dimension> dimensions_;
+  std::map<std::vector<std::string>, std::unique_ptr<SurveyAggregator>> cells_;
+};
+
+// Which cells to suppress, given each cell's values (one per dimension) and respondent count:
+// every cell with fewer than `min_cell_size` respondents, and then, so that none of those can be
+// recomputed by subtraction from a total (the overall one, or a row's or column's of a
+// two-dimensional breakdown, which a one-dimensional breakdown shows), the smallest other cell of
+// any such group that has exactly one suppressed cell; repeated until no group has exactly one.
+std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& values,
+                                  const std::vector<int64_t>& respondents, int min_cell_size);
+
+// Pre/post pairing by pair key: the pre-test scores are kept by key until the post-test's arrive.
+class PrePostPairing {
+ public:
+  explicit PrePostPairing(int max_score) : scores_(max_score), max_score_(max_score) {}
+
+  void AddPre(const sv::Response& response);
+  // Call after every AddPre.
+  void AddPost(const sv::Response& response);
+
+  // pairs, unpaired counts and the paired figures.
+  void Fill(v1::ComparePrePostResponse* out) const;
+
+ private:
+  PairedScores scores_;
+  int max_score_;
+  absl::flat_hash_map<std::string, int> pre_by_key_;
+  int64_t unpaired_pre_without_key_ = 0;
+  int64_t unpaired_post_ = 0;
+};
+
+// Fills a ScaleStatistics from a summary (and the distribution, when given).
+void FillScale(const NumericSummary& summary, v1::ScaleStatistics* out);
+
+// Sentences for a report, from a filled summary: themes of free-text questions ("Out of 42
+// responses, 27% named peer experience sharing as the most useful aspect."), the top two boxes of
+// Likert questions, net promoter scores, the most chosen option and quiz results.
+std::vector<std::string> SurveyHighlights(const v1::SummarizeSurveyResponse& summary);
+std::vector<std::string> PrePostHighlights(const v1::ComparePrePostResponse& comparison);
+
+// "27%": a percentage rounded to a whole number for sentences.
+std::string WholePercent(double percent);
+
+}  // namespace convene::aggregation
+
+#endif  // CONVENE_SERVICES_AGGREGATION_SUMMARY_H_

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/flags/flag.h"
+#include "google/protobuf/arena.h"
 #include "services/common/client.h"
 
 ABSL_FLAG(std::string, survey_addr, "127.0.0.1:50054", "HOST:PORT of the survey service");
@@ -56,9 +57,17 @@ absl::Status SurveySource::ForEachResponse(absl::string_view survey_id,
   auto context = NewCallContext(stream_timeout_);
   std::unique_ptr<grpc::ClientReader<sv::StreamResponsesResponse>> reader =
       stub_->StreamResponses(context.get(), request);
-  sv::StreamResponsesResponse page;
-  while (reader->Read(&page)) {
-    for (const sv::Response& response : page.responses()) each(response);
+  // Each page is parsed into an arena that is reset between pages: one block of memory instead of
+  // a few dozen allocations per response.
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 1 << 20;
+  options.max_block_size = 8 << 20;
+  google::protobuf::Arena arena(options);
+  while (true) {
+    auto* page = google::protobuf::Arena::CreateMessage<sv::StreamResponsesResponse>(&arena);
+    if (!reader->Read(page)) break;
+    for (const sv::Response& response : page->responses()) each(response);
+    arena.Reset();
   }
   grpc::Status status = reader->Finish();
   if (!status.ok()) return DependencyFailure("survey", address_, status);

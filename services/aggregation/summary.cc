@@ -276,7 +276,8 @@ SurveyAggregator::SurveyAggregator(const sv::Survey& survey) : survey_(&survey) 
 void SurveyAggregator::Add(const sv::Response& response) {
   ++responses_;
   // Answers usually come in the survey's order; the map is the fallback.
-  std::vector<const sv::Answer*> by_question(questions_.size(), nullptr);
+  std::vector<const sv::Answer*>& by_question = scratch_;
+  by_question.assign(questions_.size(), nullptr);
   for (int i = 0; i < response.answers_size(); ++i) {
     const sv::Answer& answer = response.answers(i);
     int index = -1;

@@ -86,6 +86,7 @@ class SurveyAggregator {
   ValueCounts scores_;
   int max_score_ = 0;
   int64_t responses_ = 0;
+  std::vector<const sv::Answer*> scratch_;  // Add's answers by question, reused
 };
 
 // The attributes a breakdown can use.

@@ -1,19 +1,32 @@
 #include "services/survey/survey_service.h"
 
+#include <string>
+#include <vector>
+
 #include "services/common/unary.h"
 
 namespace convene::survey {
 namespace {
 
 // One StreamResponses call: a page per message, the next read after the previous write is done.
-class ResponseStream final : public grpc::ServerWriteReactor<v1::StreamResponsesResponse> {
+class ResponseStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  ResponseStream(Surveyor* surveyor, const v1::StreamResponsesRequest& request)
-      : surveyor_(surveyor), request_(request) {
+  ResponseStream(Surveyor* surveyor, const grpc::ByteBuffer& request) : surveyor_(surveyor) {
     admitted_ = ServerCalls().Enter();
     if (!admitted_) {
       Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                           "the service is shutting down; retry on another instance"));
+      return;
+    }
+    std::vector<grpc::Slice> slices;
+    std::string bytes;
+    if (request.Dump(&slices).ok()) {
+      for (const grpc::Slice& slice : slices) {
+        bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+      }
+    }
+    if (!request_.ParseFromString(bytes)) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "request: cannot be parsed"));
       return;
     }
     WriteNextPage();
@@ -34,23 +47,28 @@ class ResponseStream final : public grpc::ServerWriteReactor<v1::StreamResponses
 
  private:
   void WriteNextPage() {
-    page_.Clear();
-    const absl::Status status = surveyor_->ResponsesPage(request_, &page_);
+    std::string page, next_page_token;
+    const absl::Status status = surveyor_->ResponsesPage(request_, &page, &next_page_token);
     if (!status.ok()) {
       Finish(ToGrpcStatus(status));
       return;
     }
-    if (page_.next_page_token().empty()) {
-      StartWriteAndFinish(&page_, grpc::WriteOptions(), grpc::Status::OK);
+    // The slice takes the page's bytes without copying them, and frees them once sent.
+    auto* owned = new std::string(std::move(page));
+    grpc::Slice slice(
+        owned->data(), owned->size(), [](void* p) { delete static_cast<std::string*>(p); }, owned);
+    buffer_ = grpc::ByteBuffer(&slice, 1);
+    if (next_page_token.empty()) {
+      StartWriteAndFinish(&buffer_, grpc::WriteOptions(), grpc::Status::OK);
       return;
     }
-    request_.set_page_token(page_.next_page_token());
-    StartWrite(&page_);
+    request_.set_page_token(std::move(next_page_token));
+    StartWrite(&buffer_);
   }
 
   Surveyor* surveyor_;
   v1::StreamResponsesRequest request_;
-  v1::StreamResponsesResponse page_;
+  grpc::ByteBuffer buffer_;
   bool admitted_ = false;
 };
 
@@ -122,8 +140,8 @@ grpc::ServerUnaryReactor* SurveyServiceImpl::CodeAnswers(grpc::CallbackServerCon
   return Serve(context, [&] { return surveyor_->CodeAnswers(*request, response); });
 }
 
-grpc::ServerWriteReactor<v1::StreamResponsesResponse>* SurveyServiceImpl::StreamResponses(
-    grpc::CallbackServerContext* context, const v1::StreamResponsesRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* SurveyServiceImpl::StreamResponses(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
   return new ResponseStream(surveyor_, *request);
 }
 

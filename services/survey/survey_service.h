@@ -10,7 +10,10 @@
 
 namespace convene::survey {
 
-class SurveyServiceImpl final : public v1::SurveyService::CallbackService {
+// StreamResponses is a raw method: it writes pages assembled from stored bytes (see
+// Surveyor::ResponsesPage) instead of messages parsed and serialized again.
+class SurveyServiceImpl final : public v1::SurveyService::WithRawCallbackMethod_StreamResponses<
+                                    v1::SurveyService::CallbackService> {
  public:
   explicit SurveyServiceImpl(Surveyor* surveyor) : surveyor_(surveyor) {}
 
@@ -47,8 +50,8 @@ class SurveyServiceImpl final : public v1::SurveyService::CallbackService {
   grpc::ServerUnaryReactor* CodeAnswers(grpc::CallbackServerContext* context,
                                         const v1::CodeAnswersRequest* request,
                                         v1::CodeAnswersResponse* response) override;
-  grpc::ServerWriteReactor<v1::StreamResponsesResponse>* StreamResponses(
-      grpc::CallbackServerContext* context, const v1::StreamResponsesRequest* request) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamResponses(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
 
  private:
   Surveyor* surveyor_;

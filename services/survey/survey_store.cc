@@ -195,6 +195,14 @@ absl::StatusOr<Page<v1::Response>> SurveyStore::ResponsesOf(absl::string_view su
       stmt, limit, [](Statement& row) { return sqlite::ColumnMessage<v1::Response>(row, 1); });
 }
 
+absl::StatusOr<Page<std::string>> SurveyStore::ResponseBytesOf(absl::string_view survey_id,
+                                                               int64_t cursor, int limit) {
+  Statement stmt(*db_, kSelectResponsesSql);
+  stmt.BindText(1, survey_id).BindInt64(2, cursor).BindInt64(3, limit + 1);
+  return sqlite::ReadPage<std::string>(
+      stmt, limit, [](Statement& row) -> absl::StatusOr<std::string> { return row.ColumnBlob(1); });
+}
+
 absl::StatusOr<int> SurveyStore::CountResponses(absl::string_view survey_id) {
   return CountOf(*db_, kCountResponsesSql, survey_id);
 }

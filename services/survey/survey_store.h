@@ -70,6 +70,9 @@ class SurveyStore {
   // In submission order, after `cursor` (0 = from the start).
   absl::StatusOr<Page<v1::Response>> ResponsesOf(absl::string_view survey_id, int64_t cursor,
                                                  int limit);
+  // The same page as stored bytes (serialized Response messages), without parsing them.
+  absl::StatusOr<Page<std::string>> ResponseBytesOf(absl::string_view survey_id, int64_t cursor,
+                                                    int limit);
   absl::StatusOr<int> CountResponses(absl::string_view survey_id);
   absl::StatusOr<int> CountTokens(absl::string_view survey_id);
 

@@ -10,6 +10,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "services/common/dates.h"
 #include "services/common/enum_names.h"
 #include "services/common/ids.h"
@@ -529,20 +532,38 @@ absl::Status Surveyor::CodeAnswers(const v1::CodeAnswersRequest& request,
   return txn->Commit();
 }
 
-absl::Status Surveyor::ResponsesPage(const v1::StreamResponsesRequest& request,
-                                     v1::StreamResponsesResponse* page) {
+absl::Status Surveyor::ResponsesPage(const v1::StreamResponsesRequest& request, std::string* page,
+                                     std::string* next_page_token) {
   CONVENE_RETURN_IF_ERROR(Required("survey_id", request.survey_id()));
   int size = kDefaultStreamPage;
   if (request.page_size() != 0) {
     CONVENE_ASSIGN_OR_RETURN(size, PageSize(request.page_size()));
   }
   CONVENE_ASSIGN_OR_RETURN(int64_t cursor, PageCursor(request.page_token()));
-  auto lock = store_->LockForRead();
-  CONVENE_RETURN_IF_ERROR(store_->GetSurvey(request.survey_id()).status());
-  CONVENE_ASSIGN_OR_RETURN(Page<v1::Response> responses,
-                           store_->ResponsesOf(request.survey_id(), cursor, size));
-  for (v1::Response& r : responses.items) *page->add_responses() = std::move(r);
-  if (responses.next_cursor != 0) page->set_next_page_token(PageToken(responses.next_cursor));
+  Page<std::string> responses;
+  {
+    auto lock = store_->LockForRead();
+    CONVENE_RETURN_IF_ERROR(store_->GetSurvey(request.survey_id()).status());
+    CONVENE_ASSIGN_OR_RETURN(responses, store_->ResponseBytesOf(request.survey_id(), cursor, size));
+  }
+  *next_page_token = responses.next_cursor == 0 ? "" : PageToken(responses.next_cursor);
+  page->clear();
+  google::protobuf::io::StringOutputStream stream(page);
+  google::protobuf::io::CodedOutputStream out(&stream);
+  using Wire = google::protobuf::internal::WireFormatLite;
+  const uint32_t responses_tag = Wire::MakeTag(v1::StreamResponsesResponse::kResponsesFieldNumber,
+                                               Wire::WIRETYPE_LENGTH_DELIMITED);
+  for (const std::string& bytes : responses.items) {
+    out.WriteTag(responses_tag);
+    out.WriteVarint32(static_cast<uint32_t>(bytes.size()));
+    out.WriteRaw(bytes.data(), static_cast<int>(bytes.size()));
+  }
+  if (!next_page_token->empty()) {
+    out.WriteTag(Wire::MakeTag(v1::StreamResponsesResponse::kNextPageTokenFieldNumber,
+                               Wire::WIRETYPE_LENGTH_DELIMITED));
+    out.WriteVarint32(static_cast<uint32_t>(next_page_token->size()));
+    out.WriteRaw(next_page_token->data(), static_cast<int>(next_page_token->size()));
+  }
   return absl::OkStatus();
 }
 

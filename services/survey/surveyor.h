@@ -54,10 +54,12 @@ class Surveyor {
                                v1::ImportResponsesResponse* response);
   absl::Status CodeAnswers(const v1::CodeAnswersRequest& request,
                            v1::CodeAnswersResponse* response);
-  // One message of StreamResponses: the page after request.page_token(). An empty
-  // next_page_token means it was the last.
-  absl::Status ResponsesPage(const v1::StreamResponsesRequest& request,
-                             v1::StreamResponsesResponse* page);
+  // One message of StreamResponses, the page after request.page_token(), already serialized: it is
+  // assembled from the stored bytes of each response without parsing them (the wire form of
+  // StreamResponsesResponse is its responses' bytes, each behind a tag and a length).
+  // `next_page_token` is empty on the last page.
+  absl::Status ResponsesPage(const v1::StreamResponsesRequest& request, std::string* page,
+                             std::string* next_page_token);
 
  private:
   // The stored survey with its state as of now (EffectiveState). Under a store lock.

@@ -69,6 +69,9 @@ start() {
     if [ "$name" != registration ]; then
       flags+=(--registration_addr="$(address_of registration:50051)")
     fi
+    if [ "$name" = aggregation ]; then
+      flags+=(--survey_addr="$(address_of survey:50054)" --agenda_addr="$(address_of agenda:50052)")
+    fi
     nohup "$bin/convene-$name" "${flags[@]}" >>"$data/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$data/run/$name.pid"
   done

@@ -196,6 +196,78 @@ else
   step "The grouping service is not built yet: skipping the breakout groups"
 fi
 
+if [ -x "$bin/convene-survey" ]; then
+  step "The evaluator writes the evaluation (one question of every kind) and a UNCAC pre-/post-test"
+  evaluation=$(run convene survey create --event "$event" --file deploy/demo/evaluation.json)
+  pretest=$(run convene survey create --event "$event" --file deploy/demo/pretest.json)
+  # The post-test names its pre-test, before any token exists: one token per person then serves
+  # both, and each person's two answers pair by a pseudonym, never by name.
+  posttest=$(run convene survey create --event "$event" --file deploy/demo/posttest.json \
+    --link "$pretest")
+  run convene survey list --event "$event"
+  run convene survey show "$evaluation" | sed -n '/questions$/,$p'
+
+  step "A mistake in a definition file is named before anything is sent"
+  bad_survey="$CONVENE_DATA_DIR/poll-with-mistakes.json"
+  echo '{"title": "Concluding poll", "kind": "POLL", "questions": [{"key": "priority",
+    "text": "Top priority?", "singleChoice": {"options": [{"key": "collaboration",
+    "label": "Collaboration"}]}}]}' >"$bad_survey"
+  run convene survey create --event "$event" --file "$bad_survey" || echo "(exit status $? - as expected)"
+
+  step "Opened, and a single-use token for each confirmed participant (shown this once only)"
+  for id in "$evaluation" "$pretest" "$posttest"; do run convene survey open "$id"; done
+  tokens="$CONVENE_DATA_DIR/evaluation-tokens.csv" test_tokens="$CONVENE_DATA_DIR/test-tokens.csv"
+  run convene survey tokens "$evaluation" --output csv >"$tokens"
+  head -n 4 "$tokens"
+  echo "... ($(($(wc -l <"$tokens") - 1)) rows in $tokens)"
+  run convene survey tokens "$pretest" --output csv >"$test_tokens"
+  run convene survey tokens "$posttest"  # the pre-test's tokens already serve the post-test
+
+  # Answers generated per person (deploy/demo/answers.py), the same at every run.
+  respond_all() {  # SURVEY KIND TOKENS LABEL: submits every generated answers file
+    local count=0 token file
+    while read -r token file; do
+      convene survey respond "$1" --token "$token" --answers "$file" >/dev/null
+      [ $count = 0 ] && first_answer="$token $file"
+      count=$((count + 1))
+    done < <(python3 deploy/demo/answers.py "$2" "$3" "$CONVENE_DATA_DIR/answers/$2")
+    echo "$count responses to the $4 recorded"
+  }
+
+  step "42 of the 48 participants answer the evaluation, each with their own token"
+  respond_all "$evaluation" evaluation "$tokens" evaluation
+  echo "one of them: $(cat "${first_answer#* }")"
+
+  step "The same token used a second time is refused"
+  run convene survey respond "$evaluation" --token "${first_answer%% *}" \
+    --answers "${first_answer#* }" || echo "(exit status $? - as expected)"
+
+  step "The pre-test before the first session, the post-test after the last"
+  respond_all "$pretest" pretest "$test_tokens" pre-test
+  respond_all "$posttest" posttest "$test_tokens" post-test
+  # Mean scores, and each person's change, paired by the pair key (the responses hold no names).
+  python3 - <(convene survey responses "$pretest" --output csv) \
+    <(convene survey responses "$posttest" --output csv) <<'PY'
+import csv, statistics, sys
+pre, post = ({r["pair_key"]: int(r["score"]) for r in csv.DictReader(open(p))} for p in sys.argv[1:3])
+both = [post[k] - pre[k] for k in pre if k in post]
+for name, scores in (("pre-test ", pre), ("post-test", post)):
+    print(f"{name}  {len(scores)} responses, mean score {statistics.mean(scores.values()):.1f} of 5")
+print(f"paired     {len(both)} people took both: {sum(d > 0 for d in both)} scored higher after, "
+      f"{sum(d == 0 for d in both)} the same, {sum(d < 0 for d in both)} lower")
+PY
+
+  step "The evaluator codes the free-text answers with a keyword codebook"
+  run convene survey code "$evaluation" --question most_useful --codebook deploy/demo/codebook.json
+  run convene survey responses "$evaluation" | sed -n '1,8p'
+  echo "..."
+
+  step "The evaluation now"
+  run convene survey show "$evaluation" | sed '/^$/,$d'
+else
+  step "The survey service is not built yet: skipping the surveys"
+fi
+
 step "One participant as JSON, for scripts"
 one=$(echo "$confirmed" | head -n 1)
 run convene participant show "$one" --output json
@@ -209,5 +281,6 @@ else
   echo "Try: PATH=$bin:\$PATH convene participant list --event $event"
   echo "     PATH=$bin:\$PATH convene agenda show --event $event"
   echo "     PATH=$bin:\$PATH convene groups list --event $event"
+  echo "     PATH=$bin:\$PATH convene survey list --event $event"
   echo "Stop it with: deploy/local/stack.sh stop --data $CONVENE_DATA_DIR"
 fi

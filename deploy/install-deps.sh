@@ -9,6 +9,8 @@ packages=(
   libabsl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
   iso-codes tzdata python3 python3-icalendar libssl-dev
   python3-scipy python3-numpy
+  # The HTML reports are opened in headless Chromium by tests/browser (and need a font).
+  chromium fonts-dejavu-core
 )
 
 missing=()

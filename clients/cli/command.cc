@@ -3,9 +3,12 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iostream>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/status.h"
 
 namespace convene::cli {
 
@@ -25,6 +28,35 @@ absl::StatusOr<int> IntFlag(const ParsedArgs& args, absl::string_view name, int 
         absl::StrCat("--", name, " must be a whole number, not \"", args.Get(name), "\""));
   }
   return value;
+}
+
+absl::StatusOr<std::string> ReadInput(const std::string& path) {
+  std::ostringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+    return text.str();
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  }
+  text << file.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::vector<CsvRecord>> ReadCsvInput(const std::string& path,
+                                                    absl::string_view columns) {
+  const std::string shown_path = path == "-" ? "standard input" : path;
+  CONVENE_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
+  absl::StatusOr<std::vector<CsvRecord>> records = ParseCsv(text);
+  if (!records.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(shown_path, ", ", records.status().message()));
+  }
+  if (records->empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        shown_path, " is empty; the first line must name the columns (", columns, ")"));
+  }
+  return records;
 }
 
 absl::Status WriteExport(const Invocation& in, const google::protobuf::Message& response,

@@ -19,7 +19,7 @@ namespace {
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto group : {EventCommands(), ParticipantCommands(), AgendaCommands(), GroupsCommands(),
-                     StatusCommands()}) {
+                     SurveyCommands(), ReportCommands(), StatusCommands()}) {
     for (auto& command : group) all.push_back(std::move(command));
   }
   return all;
@@ -200,7 +200,7 @@ int Run(std::vector<std::string> tokens) {
                                                       command->positional.end(), " "))),
                 command_help);
   }
-  if (given > wanted) {
+  if (given > wanted && !command->repeat_last_positional) {
     return Fail(
         UsageError(absl::StrCat("unexpected argument \"", args->positional()[wanted], "\"")),
         command_help);

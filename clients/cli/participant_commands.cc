@@ -4,15 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iostream>
 #include <iterator>
-#include <set>
 #include <sstream>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -105,20 +99,6 @@ absl::Status Add(const Invocation& in) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadInput(const std::string& path) {
-  std::ostringstream text;
-  if (path == "-") {
-    text << std::cin.rdbuf();
-    return text.str();
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
-  }
-  text << file.rdbuf();
-  return text.str();
-}
-
 // Progress of a large import, on a terminal only: a script piping stderr
 // wants errors there, not progress.
 class Progress {
@@ -140,34 +120,15 @@ absl::Status Import(const Invocation& in) {
   CONVENE_ASSIGN_OR_RETURN(std::string event, RequiredFlag(in.args, "event"));
   const std::string& path = in.args.positional()[0];
   const std::string shown_path = path == "-" ? "standard input" : path;
-  CONVENE_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
-  absl::StatusOr<std::vector<CsvRecord>> records = ParseCsv(text);
-  if (!records.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(shown_path, ", ", records.status().message()));
-  }
-  if (records->empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(shown_path,
-                     " is empty; the first line must name the columns "
-                     "(name,email,country,...)"));
-  }
-  const bool large = records->size() - 1 > kProgressRows;
+  CONVENE_ASSIGN_OR_RETURN(std::vector<CsvRecord> records,
+                           ReadCsvInput(path, "name,email,country,..."));
+  const bool large = records.size() - 1 > kProgressRows;
   Progress progress(in.err, large && isatty(STDERR_FILENO));
-  progress.Say(absl::StrCat("read ", records->size() - 1, " rows from ", shown_path));
+  progress.Say(absl::StrCat("read ", records.size() - 1, " rows from ", shown_path));
 
   registration::ImportParticipantsRequest request;
   request.set_event_id(event);
-  // The service matches column names; spreadsheets add stray spaces and
-  // capitals.
-  for (const std::string& name : records->front().cells) {
-    request.add_header(absl::AsciiStrToLower(absl::StripAsciiWhitespace(name)));
-  }
-  for (size_t i = 1; i < records->size(); ++i) {
-    CsvRecord& record = (*records)[i];
-    registration::ImportRow* row = request.add_rows();
-    row->set_line(record.line);
-    for (std::string& cell : record.cells) row->add_cells(std::move(cell));
-  }
+  FillImportRequest(std::move(records), request);
   request.set_skip_invalid(in.args.Has("skip-invalid"));
   request.set_validate_only(in.args.Has("dry-run"));
   // A fresh id per run: if the RPC is retried after a lost answer, the
@@ -183,20 +144,9 @@ absl::Status Import(const Invocation& in) {
   }));
   progress.Say("done");
 
-  // Count rows, not errors: one row may have several.
-  std::set<int> bad_lines;
-  for (const registration::RowError& error : response.errors()) {
-    *in.err << "line " << error.line() << ": " << error.field() << ": " << error.reason() << "\n";
-    bad_lines.insert(error.line());
-  }
   const int rows = request.rows_size();
-  const int bad_rows = static_cast<int>(bad_lines.size());
-  if (bad_rows > 0 && !request.skip_invalid()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("nothing imported: ", bad_rows, " of ", rows,
-                     " rows are invalid (fix them, or import the rest with "
-                     "--skip-invalid)"));
-  }
+  CONVENE_ASSIGN_OR_RETURN(const int bad_rows,
+                           ReportRowErrors(in, response.errors(), rows, request.skip_invalid()));
   switch (in.output) {
     case OutputFormat::kJson:
       *in.out << ToJson(response);

@@ -58,6 +58,14 @@ absl::Status ServiceClient::Call(absl::FunctionRef<grpc::Status(grpc::ClientCont
                           "may need a longer --timeout)",
                           service_, address_, absl::FormatDuration(timeout_), hint));
     default:
+      // A service names the field at fault; an empty message is a fault of its own (such as a
+      // method it does not implement), said as such rather than as an empty "error: ".
+      if (status.error_message().empty()) {
+        const absl::StatusCode code = static_cast<absl::StatusCode>(status.error_code());
+        return absl::Status(code,
+                            absl::StrCat("the ", service_, " service at ", address_, " answered ",
+                                         absl::StatusCodeToString(code), " with no message"));
+      }
       return FromGrpcStatus(status);
   }
 }

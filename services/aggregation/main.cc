@@ -1,6 +1,6 @@
 // convene-aggregation: survey statistics, breakdowns with small-cell suppression, learning gain,
 // participation reports and comparisons across events. Keeps nothing of its own:
-//   convene-aggregation --listen=127.0.0.1:50055 --survey_addr=127.0.0.1:50054 \
+//   convene-aggregation --listen=127.0.0.1:50055 --survey_addr=127.0.0.1:50054
 //       --registration_addr=127.0.0.1:50051 --agenda_addr=127.0.0.1:50052
 // (--data_dir is accepted like every service's, and unused.)
 #include "services/aggregation/aggregation_service.h"

@@ -430,11 +430,49 @@ std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& v
   std::vector<std::vector<size_t>> groups(1);
   for (size_t i = 0; i < n; ++i) groups[0].push_back(i);
   const size_t dims = n == 0 ? 0 : values[0].size();
+  // Cells alone in their row or column: the row's total gives such a cell away, so it protects
+  // nothing as a complement; other cells are preferred.
+  std::vector<bool> alone(n, false);
+  // The smallest cell of `group` still shown (preferring cells not alone), or n.
+  auto smallest_shown = [&](const std::vector<size_t>& group) {
+    size_t smallest = n;
+    for (size_t i : group) {
+      if (!suppressed[i] &&
+          (smallest == n || std::make_pair(alone[i], respondents[i]) <
+                                std::make_pair(alone[smallest], respondents[smallest]))) {
+        smallest = i;
+      }
+    }
+    return smallest;
+  };
   if (dims == 2) {
+    std::vector<std::map<std::string, std::vector<size_t>>> by_value(2);
     for (size_t d = 0; d < 2; ++d) {
-      std::map<std::string, std::vector<size_t>> by_value;
-      for (size_t i = 0; i < n; ++i) by_value[values[i][d]].push_back(i);
-      for (auto& [value, members] : by_value) groups.push_back(std::move(members));
+      for (size_t i = 0; i < n; ++i) by_value[d][values[i][d]].push_back(i);
+      for (const auto& [value, members] : by_value[d]) {
+        if (members.size() == 1) alone[members[0]] = true;
+      }
+    }
+    for (size_t d = 0; d < 2; ++d) {
+      // The one-dimensional breakdown by this dimension hides some rows' totals (complements
+      // included); a row shown here in full would give its total back, and with it the small cell
+      // that total protects there. So such a row hides at least one cell.
+      std::vector<std::vector<std::string>> row_values;
+      std::vector<int64_t> row_totals;
+      for (const auto& [value, members] : by_value[d]) {
+        row_values.push_back({value});
+        int64_t total = 0;
+        for (size_t i : members) total += respondents[i];
+        row_totals.push_back(total);
+      }
+      const std::vector<bool> hidden_rows = SuppressedCells(row_values, row_totals, min_cell_size);
+      size_t row = 0;
+      for (auto& [value, members] : by_value[d]) {
+        const bool none_hidden =
+            std::none_of(members.begin(), members.end(), [&](size_t i) { return suppressed[i]; });
+        if (hidden_rows[row++] && none_hidden) suppressed[smallest_shown(members)] = true;
+        groups.push_back(std::move(members));
+      }
     }
   }
   for (bool changed = true; changed;) {
@@ -444,12 +482,7 @@ std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& v
       for (size_t i : group) hidden += suppressed[i] ? 1 : 0;
       if (hidden != 1) continue;
       // The smallest cell still shown joins it, so that neither can be recovered.
-      size_t smallest = n;
-      for (size_t i : group) {
-        if (!suppressed[i] && (smallest == n || respondents[i] < respondents[smallest])) {
-          smallest = i;
-        }
-      }
+      const size_t smallest = smallest_shown(group);
       if (smallest != n) {
         suppressed[smallest] = true;
         changed = true;
@@ -525,10 +558,11 @@ std::vector<std::string> SurveyHighlights(const v1::SummarizeSurveyResponse& sum
                                        " respondents answered ", top, " to ", Quoted(q.text()),
                                        " (mean ", OneDecimal(s.mean()), " of ", points, ")."));
     } else if (q.has_scale() && q.scale().has_net_promoter_score()) {
-      const double nps = q.scale().net_promoter_score();
+      // Signed as printed: +0.4 reads "0", not "+0".
+      const double nps = std::round(q.scale().net_promoter_score());
       sentences.push_back(absl::StrCat("Net promoter score for ", Quoted(q.text()), ": ",
-                                       nps > 0 ? "+" : "", Number(std::round(nps)), " (",
-                                       q.scale().answered(), " answers)."));
+                                       nps > 0 ? "+" : "", Number(nps), " (", q.scale().answered(),
+                                       " answers)."));
     } else if (q.has_choice() && q.choice().respondents() > 0) {
       const auto& options = q.choice().options();
       auto best =

@@ -124,6 +124,11 @@ class Breakdown {
 // recomputed by subtraction from a total (the overall one, or a row's or column's of a
 // two-dimensional breakdown, which a one-dimensional breakdown shows), the smallest other cell of
 // any such group that has exactly one suppressed cell; repeated until no group has exactly one.
+// In two dimensions, a row (or column) whose total the one-dimensional breakdown hides also hides
+// at least one cell, so that the two breakdowns together do not give that total back; and a cell
+// alone in its row or column is taken as a complement only when no other cell can be (its row's
+// total would give it away). This stops recomputation from any one total, not every combination
+// of totals: rare patterns of several rows and columns can still be solved for a cell.
 std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& values,
                                   const std::vector<int64_t>& respondents, int min_cell_size);
 

@@ -59,13 +59,26 @@ absl::Status Reporter::SummarizeSurvey(const v1::SummarizeSurveyRequest& request
   CONVENE_ASSIGN_OR_RETURN(std::vector<reg::Participant> people,
                            registration_->ListParticipants(survey.event_id()));
 
-  SurveyAggregator overall(survey);
-  std::optional<Breakdown> breakdown;
-  if (!dimensions.empty()) breakdown.emplace(survey, dimensions);
-  CONVENE_RETURN_IF_ERROR(surveys_->ForEachResponse(survey.id(), [&](const sv::Response& r) {
-    overall.Add(r);
-    if (breakdown) breakdown->Add(r);
-  }));
+  // The figures of the last summary along these dimensions, when they still apply, plus the
+  // responses submitted since; else every response.
+  std::string key = survey.id();
+  for (Dimension d : dimensions) absl::StrAppend(&key, "/", DimensionName(d));
+  std::shared_ptr<SummaryCache::Entry> entry = cache_.Get(key);
+  std::lock_guard<std::mutex> lock(entry->mu);
+  if (!entry->Matches(survey, got.responses_revision())) {
+    entry->Reset(survey, got.responses_revision(), dimensions);
+  }
+  const absl::Status read =
+      surveys_->ForEachResponseAfter(survey.id(), &entry->resume_token, [&](const sv::Response& r) {
+        entry->overall->Add(r);
+        if (entry->breakdown) entry->breakdown->Add(r);
+      });
+  if (!read.ok()) {
+    entry->overall.reset();  // part of a stream was added: start again next time
+    return read;
+  }
+  const SurveyAggregator& overall = *entry->overall;
+  const Breakdown* breakdown = entry->breakdown.get();
 
   response->set_survey_id(survey.id());
   response->set_event_id(survey.event_id());

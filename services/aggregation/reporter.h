@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "convene/aggregation/v1/aggregation_service.pb.h"
 #include "services/aggregation/sources.h"
+#include "services/aggregation/summary_cache.h"
 #include "services/common/registration_client.h"
 
 namespace convene::aggregation {
@@ -31,6 +32,8 @@ class Reporter {
   SurveySource* surveys_;
   RegistrationClient* registration_;
   AgendaSource* agenda_;
+  // Survey summaries of recent calls, brought up to date with newer responses only.
+  SummaryCache cache_{32};
 };
 
 }  // namespace convene::aggregation

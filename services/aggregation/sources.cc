@@ -52,8 +52,17 @@ absl::StatusOr<std::vector<sv::Survey>> SurveySource::ListSurveys(absl::string_v
 
 absl::Status SurveySource::ForEachResponse(absl::string_view survey_id,
                                            absl::FunctionRef<void(const sv::Response&)> each) {
+  std::string resume_token;
+  return ForEachResponseAfter(survey_id, &resume_token, each);
+}
+
+absl::Status SurveySource::ForEachResponseAfter(absl::string_view survey_id,
+                                                std::string* resume_token,
+                                                absl::FunctionRef<void(const sv::Response&)> each) {
   sv::StreamResponsesRequest request;
   request.set_survey_id(std::string(survey_id));
+  request.set_page_token(*resume_token);
+  request.set_page_size(1000);
   auto context = NewCallContext(stream_timeout_);
   std::unique_ptr<grpc::ClientReader<sv::StreamResponsesResponse>> reader =
       stub_->StreamResponses(context.get(), request);
@@ -63,14 +72,17 @@ absl::Status SurveySource::ForEachResponse(absl::string_view survey_id,
   options.start_block_size = 1 << 20;
   options.max_block_size = 8 << 20;
   google::protobuf::Arena arena(options);
+  std::string resume = *resume_token;
   while (true) {
     auto* page = google::protobuf::Arena::CreateMessage<sv::StreamResponsesResponse>(&arena);
     if (!reader->Read(page)) break;
     for (const sv::Response& response : page->responses()) each(response);
+    resume = page->resume_token();
     arena.Reset();
   }
   grpc::Status status = reader->Finish();
   if (!status.ok()) return DependencyFailure("survey", address_, status);
+  *resume_token = std::move(resume);
   return absl::OkStatus();
 }
 

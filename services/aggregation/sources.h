@@ -35,6 +35,10 @@ class SurveySource {
   // Calls `each` for every response of the survey, in submission order, a page at a time.
   absl::Status ForEachResponse(absl::string_view survey_id,
                                absl::FunctionRef<void(const survey::v1::Response&)> each);
+  // The same for the responses after `resume_token` ("" = all); sets `*resume_token` to where a
+  // later call resumes to read only newer ones.
+  absl::Status ForEachResponseAfter(absl::string_view survey_id, std::string* resume_token,
+                                    absl::FunctionRef<void(const survey::v1::Response&)> each);
 
  private:
   std::string address_;

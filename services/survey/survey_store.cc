@@ -38,6 +38,14 @@ CREATE TABLE responses (
 CREATE INDEX responses_by_survey ON responses (survey_id, seq);
 )sql";
 
+// Counts changes to stored responses (see GetSurveyResponse.responses_revision).
+constexpr char kSchemaV3[] = R"sql(
+ALTER TABLE surveys ADD COLUMN responses_revision INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr char kBumpRevisionSql[] =
+    "UPDATE surveys SET responses_revision = responses_revision + 1 WHERE id = ?";
+constexpr char kSelectRevisionSql[] = "SELECT responses_revision FROM surveys WHERE id = ?";
 constexpr char kSelectSecretSql[] = "SELECT value FROM settings WHERE name = 'hmac_secret'";
 constexpr char kInsertSecretSql[] = "INSERT INTO settings (name, value) VALUES ('hmac_secret', ?)";
 constexpr char kInsertSurveySql[] = "INSERT INTO surveys (id, event_id, survey) VALUES (?, ?, ?)";
@@ -72,7 +80,7 @@ absl::StatusOr<int> CountOf(sqlite::Database& db, const char* sql, absl::string_
 
 absl::StatusOr<std::unique_ptr<SurveyStore>> SurveyStore::Open(const std::string& path) {
   CONVENE_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open({.path = path}));
-  CONVENE_RETURN_IF_ERROR(db->Migrate({kSchemaV1, sqlite::kRequestLogSchema}));
+  CONVENE_RETURN_IF_ERROR(db->Migrate({kSchemaV1, sqlite::kRequestLogSchema, kSchemaV3}));
   return std::unique_ptr<SurveyStore>(new SurveyStore(std::move(db)));
 }
 
@@ -201,6 +209,19 @@ absl::StatusOr<Page<std::string>> SurveyStore::ResponseBytesOf(absl::string_view
   stmt.BindText(1, survey_id).BindInt64(2, cursor).BindInt64(3, limit + 1);
   return sqlite::ReadPage<std::string>(
       stmt, limit, [](Statement& row) -> absl::StatusOr<std::string> { return row.ColumnBlob(1); });
+}
+
+absl::Status SurveyStore::BumpResponsesRevision(absl::string_view survey_id) {
+  Statement stmt(*db_, kBumpRevisionSql);
+  stmt.BindText(1, survey_id);
+  return stmt.Run();
+}
+
+absl::StatusOr<int64_t> SurveyStore::ResponsesRevision(absl::string_view survey_id) {
+  Statement stmt(*db_, kSelectRevisionSql);
+  stmt.BindText(1, survey_id);
+  CONVENE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  return found ? stmt.ColumnInt64(0) : 0;
 }
 
 absl::StatusOr<int> SurveyStore::CountResponses(absl::string_view survey_id) {

@@ -73,6 +73,9 @@ class SurveyStore {
   // The same page as stored bytes (serialized Response messages), without parsing them.
   absl::StatusOr<Page<std::string>> ResponseBytesOf(absl::string_view survey_id, int64_t cursor,
                                                     int limit);
+  // How many times stored responses of the survey changed after submission.
+  absl::Status BumpResponsesRevision(absl::string_view survey_id);
+  absl::StatusOr<int64_t> ResponsesRevision(absl::string_view survey_id);
   absl::StatusOr<int> CountResponses(absl::string_view survey_id);
   absl::StatusOr<int> CountTokens(absl::string_view survey_id);
 

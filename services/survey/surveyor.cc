@@ -157,6 +157,8 @@ absl::Status Surveyor::GetSurvey(const v1::GetSurveyRequest& request,
   CONVENE_ASSIGN_OR_RETURN(int tokens, store_->CountTokens(request.survey_id()));
   response->set_response_count(responses);
   response->set_token_count(tokens);
+  CONVENE_ASSIGN_OR_RETURN(int64_t revision, store_->ResponsesRevision(request.survey_id()));
+  response->set_responses_revision(revision);
   return absl::OkStatus();
 }
 
@@ -484,6 +486,7 @@ absl::Status Surveyor::CodeAnswers(const v1::CodeAnswersRequest& request,
 
   int coded = 0, uncoded = 0;
   absl::flat_hash_set<std::string> corrected;  // response ids of `corrections` met
+  bool changed = false;                        // any stored response
   int64_t cursor = 0;
   do {
     CONVENE_ASSIGN_OR_RETURN(Page<v1::Response> page,
@@ -518,6 +521,7 @@ absl::Status Surveyor::CodeAnswers(const v1::CodeAnswersRequest& request,
       }
       *answer->mutable_codes() = std::move(codes);
       CONVENE_RETURN_IF_ERROR(store_->UpdateResponse(stored));
+      changed = true;
     }
     cursor = page.next_cursor;
   } while (cursor != 0);
@@ -527,6 +531,7 @@ absl::Status Surveyor::CodeAnswers(const v1::CodeAnswersRequest& request,
                                               " is not a response of survey ", survey.id()));
     }
   }
+  if (changed) CONVENE_RETURN_IF_ERROR(store_->BumpResponsesRevision(survey.id()));
   response->set_coded_count(coded);
   response->set_uncoded_count(uncoded);
   return txn->Commit();
@@ -547,6 +552,8 @@ absl::Status Surveyor::ResponsesPage(const v1::StreamResponsesRequest& request, 
     CONVENE_ASSIGN_OR_RETURN(responses, store_->ResponseBytesOf(request.survey_id(), cursor, size));
   }
   *next_page_token = responses.next_cursor == 0 ? "" : PageToken(responses.next_cursor);
+  const std::string resume_token =
+      PageToken(responses.items.empty() ? cursor : responses.last_cursor);
   page->clear();
   google::protobuf::io::StringOutputStream stream(page);
   google::protobuf::io::CodedOutputStream out(&stream);
@@ -564,6 +571,10 @@ absl::Status Surveyor::ResponsesPage(const v1::StreamResponsesRequest& request, 
     out.WriteVarint32(static_cast<uint32_t>(next_page_token->size()));
     out.WriteRaw(next_page_token->data(), static_cast<int>(next_page_token->size()));
   }
+  out.WriteTag(Wire::MakeTag(v1::StreamResponsesResponse::kResumeTokenFieldNumber,
+                             Wire::WIRETYPE_LENGTH_DELIMITED));
+  out.WriteVarint32(static_cast<uint32_t>(resume_token.size()));
+  out.WriteRaw(resume_token.data(), static_cast<int>(resume_token.size()));
   return absl::OkStatus();
 }
 

@@ -12,6 +12,7 @@
 //  - Registration or the survey service down: UNAVAILABLE naming it, and back without a restart.
 #include <gmock/gmock.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -1133,6 +1134,76 @@ TEST_F(AggregationServerTest, RegistrationOrSurveyDownIsUnavailableAndRecoversWi
   status = UntilAvailable([&] { return summarize(&response); });
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.response_count(), 2);
+}
+
+constexpr char kCodedSurvey[] = R"json({"title": "Evaluation", "kind": "SURVEY_KIND_EVALUATION",
+  "anonymous": true, "questions": [
+    {"key": "overall", "text": "Overall satisfaction", "likert": {"points": 5}},
+    {"key": "most_useful", "text": "What was the most useful aspect?", "freeText": {}}]})json";
+
+// Summarising again reads only the responses submitted since (the aggregation service keeps the
+// figures of its last summary); what it reports must be exactly what a fresh service computes from
+// every response, also after new responses and after theme codes changed stored ones.
+TEST_F(AggregationServerTest, RepeatedSummariesAgreeWithAFreshServiceAfterNewResponsesAndCodes) {
+  const sv::Survey survey = CreateSurvey(event_id_, kCodedSurvey);
+  const std::vector<std::string> header = {"overall", "most_useful", "_country"};
+  const char* texts[] = {"Peer experience sharing", "The site visit", "Sharing with peers", ""};
+  const char* countries[] = {"MY", "ID", "TH"};
+  auto rows = [&](int first, int count) {
+    std::vector<Row> out;
+    for (int i = first; i < first + count; ++i) {
+      out.push_back(Row{{"overall", absl::StrCat(1 + i % 5)},
+                        {"most_useful", texts[i % 4]},
+                        {"_country", countries[i % 3]}});
+    }
+    return out;
+  };
+  auto summarize = [&](std::vector<std::string> by) {
+    agg::SummarizeSurveyResponse summary;
+    grpc::Status status = Summarize(survey.id(), by, 0, &summary);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return summary;
+  };
+  auto fresh = [&](std::vector<std::string> by) {
+    StartAggregation(0);  // a new process: nothing kept
+    return summarize(by);
+  };
+  auto same = [](const agg::SummarizeSurveyResponse& a, const agg::SummarizeSurveyResponse& b) {
+    std::string differences;
+    google::protobuf::util::MessageDifferencer differencer;
+    differencer.ReportDifferencesToString(&differences);
+    return differencer.Compare(a, b) ? ::testing::AssertionSuccess()
+                                     : ::testing::AssertionFailure() << differences;
+  };
+
+  Import(survey.id(), header, rows(0, 40));
+  EXPECT_EQ(summarize({}).response_count(), 40);
+  EXPECT_EQ(summarize({"country"}).cells_size(), 3);
+  Import(survey.id(), header, rows(40, 23));
+  const agg::SummarizeSurveyResponse warm = summarize({});
+  const agg::SummarizeSurveyResponse warm_by_country = summarize({"country"});
+  EXPECT_EQ(warm.response_count(), 63);
+  EXPECT_TRUE(same(warm, fresh({})));
+  EXPECT_TRUE(same(warm_by_country, summarize({"country"})));
+
+  // Codes change responses already counted: the next summary must see them.
+  sv::CodeAnswersRequest code;
+  code.set_survey_id(survey.id());
+  code.set_question_key("most_useful");
+  auto* rule = code.mutable_codebook()->add_rules();
+  rule->set_code("peer experience sharing");
+  rule->add_keywords("peers");
+  rule->add_keywords("peer");
+  sv::CodeAnswersResponse coded;
+  {
+    auto context = NewCallContext();
+    ASSERT_TRUE(survey_stub_->CodeAnswers(context.get(), code, &coded).ok());
+  }
+  ASSERT_GT(coded.coded_count(), 0);
+  const agg::SummarizeSurveyResponse recoded = summarize({});
+  ASSERT_EQ(recoded.questions(1).free_text().themes_size(), 1);
+  EXPECT_EQ(recoded.questions(1).free_text().themes(0).count(), coded.coded_count());
+  EXPECT_TRUE(same(recoded, fresh({})));
 }
 
 }  // namespace

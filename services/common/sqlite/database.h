@@ -164,6 +164,8 @@ template <typename T>
 struct Page {
   std::vector<T> items;
   int64_t next_cursor = 0;
+  // The sequence number of the last item (0 when there is none): a cursor that resumes after it.
+  int64_t last_cursor = 0;
 };
 
 // Steps `stmt` into a page: the statement's column 0 is the row's sequence number and it asks for
@@ -186,6 +188,7 @@ absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read) {
     if (!item.ok()) return item.status();
     page.items.push_back(*std::move(item));
   }
+  page.last_cursor = last;
   return page;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -445,6 +446,8 @@ std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& v
     }
     return smallest;
   };
+  // Per dimension, the values whose totals the one-dimensional breakdown hides.
+  std::vector<std::set<std::string>> hidden_total(2);
   if (dims == 2) {
     std::vector<std::map<std::string, std::vector<size_t>>> by_value(2);
     for (size_t d = 0; d < 2; ++d) {
@@ -470,22 +473,87 @@ std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& v
       for (auto& [value, members] : by_value[d]) {
         const bool none_hidden =
             std::none_of(members.begin(), members.end(), [&](size_t i) { return suppressed[i]; });
-        if (hidden_rows[row++] && none_hidden) suppressed[smallest_shown(members)] = true;
+        if (hidden_rows[row] && none_hidden) suppressed[smallest_shown(members)] = true;
+        if (hidden_rows[row]) hidden_total[d].insert(value);
+        ++row;
         groups.push_back(std::move(members));
       }
     }
   }
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (const std::vector<size_t>& group : groups) {
-      size_t hidden = 0;
-      for (size_t i : group) hidden += suppressed[i] ? 1 : 0;
-      if (hidden != 1) continue;
-      // The smallest cell still shown joins it, so that neither can be recovered.
-      const size_t smallest = smallest_shown(group);
-      if (smallest != n) {
-        suppressed[smallest] = true;
-        changed = true;
+  // No total hides exactly one cell. Returns whether it hid more.
+  auto complete_groups = [&] {
+    bool any = false;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const std::vector<size_t>& group : groups) {
+        size_t hidden = 0;
+        for (size_t i : group) hidden += suppressed[i] ? 1 : 0;
+        if (hidden != 1) continue;
+        // The smallest cell still shown joins it, so that neither can be recovered.
+        const size_t smallest = smallest_shown(group);
+        if (smallest != n) {
+          suppressed[smallest] = true;
+          changed = true;
+          any = true;
+        }
+      }
+    }
+    return any;
+  };
+  complete_groups();
+  if (dims == 2) {
+    // The rules above can leave a small cell that several totals together give away. Exactly: the
+    // hidden cells of a two-way table are the edges of a bipartite graph whose vertices are its
+    // rows and columns, each with a known total; rows (or columns) whose totals are hidden merge
+    // into one vertex, since only their sum is known. A hidden cell's count follows from the
+    // totals exactly when its edge is a bridge (on no cycle). While a small cell is a bridge,
+    // hide the smallest cell still shown in its row or column.
+    auto vertex = [&](size_t cell, size_t d) {
+      const std::string& value = values[cell][d];
+      return absl::StrCat(d, hidden_total[d].count(value) ? std::string("*") : "=" + value);
+    };
+    auto is_bridge = [&](size_t edge) {
+      const std::string from = vertex(edge, 0), to = vertex(edge, 1);
+      std::set<std::string> seen = {from};
+      std::vector<std::string> frontier = {from};
+      while (!frontier.empty()) {
+        const std::string at = frontier.back();
+        frontier.pop_back();
+        for (size_t i = 0; i < n; ++i) {
+          if (!suppressed[i] || i == edge) continue;
+          const std::string a = vertex(i, 0), b = vertex(i, 1);
+          const std::string* next = a == at ? &b : b == at ? &a : nullptr;
+          if (next != nullptr && seen.insert(*next).second) {
+            if (*next == to) return false;
+            frontier.push_back(*next);
+          }
+        }
+      }
+      return true;
+    };
+    for (bool changed = true; changed;) {
+      changed = complete_groups();
+      for (size_t i = 0; i < n && !changed; ++i) {
+        if (!suppressed[i] || respondents[i] >= min_cell_size || !is_bridge(i)) continue;
+        std::vector<size_t> row_and_column;
+        for (size_t j = 0; j < n; ++j) {
+          if (values[j][0] == values[i][0] || values[j][1] == values[i][1]) {
+            row_and_column.push_back(j);
+          }
+        }
+        const size_t smallest = smallest_shown(row_and_column);
+        if (smallest != n) {
+          suppressed[smallest] = true;
+          changed = true;
+        }
+      }
+    }
+    // When the totals alone give a small cell away, whatever the table hides (the cells around it
+    // are each a whole row or column), the table shows no cell at all.
+    for (size_t i = 0; i < n; ++i) {
+      if (suppressed[i] && respondents[i] < min_cell_size && is_bridge(i)) {
+        std::fill(suppressed.begin(), suppressed.end(), true);
+        break;
       }
     }
   }

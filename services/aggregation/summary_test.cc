@@ -1021,3 +1021,103 @@ TEST(MinCellSizeTest, DefaultAndOnlyUpward) {
 
 }  // namespace
 }  // namespace convene::aggregation
+
+namespace convene::aggregation {
+namespace {
+
+// The rank of `rows` (each a vector of equal length), by Gaussian elimination.
+int Rank(std::vector<std::vector<double>> rows) {
+  int rank = 0;
+  const size_t columns = rows.empty() ? 0 : rows[0].size();
+  for (size_t c = 0; c < columns && rank < static_cast<int>(rows.size()); ++c) {
+    size_t pivot = rank;
+    for (size_t r = rank; r < rows.size(); ++r) {
+      if (std::abs(rows[r][c]) > std::abs(rows[pivot][c])) pivot = r;
+    }
+    if (std::abs(rows[pivot][c]) < 1e-9) continue;
+    std::swap(rows[pivot], rows[rank]);
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (r == static_cast<size_t>(rank)) continue;
+      const double factor = rows[r][c] / rows[rank][c];
+      for (size_t k = c; k < columns; ++k) rows[r][k] -= factor * rows[rank][k];
+    }
+    ++rank;
+  }
+  return rank;
+}
+
+// Random two-way tables: whatever the totals shown (every row and column total that the
+// one-dimensional breakdowns show, and the overall one), no small cell's count can be solved for,
+// by any combination of them: its unit vector is not in the span of the totals' equations over the
+// hidden cells.
+TEST(SuppressedCellsTest, NoSmallCellFollowsFromAnyCombinationOfTotals) {
+  uint64_t state = 987654321;
+  auto next = [&state](int bound) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<int>((state >> 33) % static_cast<uint64_t>(bound));
+  };
+  int solvable = 0, checked = 0, withheld = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::vector<std::vector<std::string>> values;
+    std::vector<int64_t> respondents;
+    const int rows = 2 + next(5), columns = 2 + next(4);
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < columns; ++c) {
+        if (next(5) == 0) continue;
+        values.push_back({absl::StrCat("r", r), absl::StrCat("c", c)});
+        respondents.push_back(1 + next(14));
+      }
+    }
+    const std::vector<bool> hidden = SuppressedCells(values, respondents, 5);
+    if (std::all_of(hidden.begin(), hidden.end(), [](bool h) { return h; })) {
+      ++withheld;  // the table shows nothing
+      continue;
+    }
+    std::vector<size_t> unknowns;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (hidden[i]) unknowns.push_back(i);
+    }
+    // The equations: one per total that is shown, over the hidden cells it covers.
+    std::vector<std::vector<double>> equations;
+    equations.push_back(std::vector<double>(unknowns.size(), 1.0));  // overall
+    for (size_t d = 0; d < 2; ++d) {
+      std::map<std::string, int64_t> totals;
+      for (size_t i = 0; i < values.size(); ++i) totals[values[i][d]] += respondents[i];
+      std::vector<std::vector<std::string>> names;
+      std::vector<int64_t> sums;
+      for (const auto& [name, total] : totals) {
+        names.push_back({name});
+        sums.push_back(total);
+      }
+      const std::vector<bool> total_hidden = SuppressedCells(names, sums, 5);
+      for (size_t t = 0; t < names.size(); ++t) {
+        if (total_hidden[t]) continue;
+        std::vector<double> equation(unknowns.size(), 0.0);
+        for (size_t u = 0; u < unknowns.size(); ++u) {
+          if (values[unknowns[u]][d] == names[t][0]) equation[u] = 1.0;
+        }
+        equations.push_back(std::move(equation));
+      }
+    }
+    const int rank = Rank(equations);
+    for (size_t u = 0; u < unknowns.size(); ++u) {
+      if (respondents[unknowns[u]] >= 5) continue;
+      ++checked;
+      std::vector<std::vector<double>> with = equations;
+      std::vector<double> unit(unknowns.size(), 0.0);
+      unit[u] = 1.0;
+      with.push_back(unit);
+      if (Rank(with) == rank) {
+        ++solvable;
+        ADD_FAILURE() << "trial " << trial << ": the small cell " << values[unknowns[u]][0] << "/"
+                      << values[unknowns[u]][1] << " follows from the totals";
+      }
+    }
+  }
+  EXPECT_GT(checked, 500);
+  EXPECT_LT(withheld, 400);  // most tables still show something
+  EXPECT_EQ(solvable, 0);
+}
+
+}  // namespace
+}  // namespace convene::aggregation

@@ -5,7 +5,8 @@
 #   ./deploy/demo.sh            install, build, start the stack, run the workshop, leave the stack up
 #   ./deploy/demo.sh --stop     the same, then stop the stack
 #
-# Everything lives under ./.demo (wiped at each run): the SQLite files, the logs, the pid files.
+# Everything lives under ./.demo (wiped at each run): the SQLite files, the logs, the pid files,
+# the exported programme and groups, and the reports (./.demo/reports).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -272,6 +273,44 @@ step "One participant as JSON, for scripts"
 one=$(echo "$confirmed" | head -n 1)
 run convene participant show "$one" --output json
 
+if [ -x "$bin/convene-aggregation" ]; then
+  # The aggregation service keeps nothing: every report below is computed on the spot from the
+  # survey service's response stream and from registration and agenda.
+  step "The organiser's participation report: who registered, who came, speakers by gender"
+  run convene report participation "$event"
+
+  if [ -n "${evaluation:-}" ]; then
+    # Breakdowns of anonymous surveys show no cell of fewer than 5 respondents (and no cell that
+    # would let one be recomputed from the totals); only Q1 to Q3 are shown here.
+    breakdown() { sed -n '/^Breakdown/,/^Q4\./p' | sed '$d'; }
+    step "The evaluation by country: countries with fewer than 5 respondents are suppressed"
+    run convene report survey "$evaluation" --by country | breakdown
+    echo "(Q4 to Q9 and the quiz score follow: convene report survey $evaluation --by country)"
+
+    step "By sector with the threshold raised to 6: a small cell, and a complement hidden with it"
+    run convene report survey "$evaluation" --by sector --min-cell 6 | breakdown | sed '/^Q2\./,$d'
+    echo "(with only one cell hidden, the total minus the others would give it away)"
+    run convene report survey "$evaluation" --by sector --min-cell 3 ||
+      echo "(exit status $? - as expected: the threshold can only be raised)"
+
+    step "Learning gain: the pre-test and the post-test paired by person (by pseudonym)"
+    run convene report prepost "$pretest" "$posttest"
+
+    step "The evaluation report as a self-contained HTML page (charts) and as Markdown"
+    reports="$CONVENE_DATA_DIR/reports"
+    mkdir -p "$reports"
+    run convene report survey "$evaluation" --format html --out "$reports/evaluation.html"
+    run convene report survey "$evaluation" --format md --out "$reports/evaluation.md"
+    echo "Open $reports/evaluation.html in a browser (no network needed);"
+    echo "paste from $reports/evaluation.md into the outcomes document."
+
+    step "The survey report of the workshop"
+    run convene report survey "$evaluation"
+  fi
+else
+  step "The aggregation service is not built yet: skipping the reports"
+fi
+
 if [ $stop_after = 1 ]; then
   step "Stopping the stack"
   "$stack" stop
@@ -282,5 +321,8 @@ else
   echo "     PATH=$bin:\$PATH convene agenda show --event $event"
   echo "     PATH=$bin:\$PATH convene groups list --event $event"
   echo "     PATH=$bin:\$PATH convene survey list --event $event"
+  if [ -x "$bin/convene-aggregation" ] && [ -n "${evaluation:-}" ]; then
+    echo "     PATH=$bin:\$PATH convene report survey $evaluation --by gender"
+  fi
   echo "Stop it with: deploy/local/stack.sh stop --data $CONVENE_DATA_DIR"
 fi

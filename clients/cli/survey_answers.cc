@@ -1,6 +1,7 @@
 #include "clients/cli/survey_answers.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -310,8 +311,14 @@ std::string AnswerCell(const Answer& answer) {
   switch (answer.value_case()) {
     case Answer::kScale:
       return absl::StrCat(answer.scale());
-    case Answer::kNumber:
-      return absl::StrCat(answer.number());
+    case Answer::kNumber: {
+      // The shortest text that reads back as the same number ("1234567.5"; StrCat's six
+      // significant digits wrote "1.23457e+06", which the import read as 1234570).
+      char text[32];
+      const std::to_chars_result written =
+          std::to_chars(text, text + sizeof text, answer.number());
+      return std::string(text, written.ptr);
+    }
     case Answer::kChoice:
       return answer.choice();
     case Answer::kSelections:

@@ -38,8 +38,10 @@ std::string QuestionKindText(const Question& question);
 // choice or quiz; empty for the other kinds.
 std::vector<std::pair<std::string, std::string>> QuestionChoices(const Question& question);
 
-// An answer's value as the responses CSV writes it: the number, the option
-// key, option keys joined by ';', the text; "" when unanswered.
+// An answer's value as the responses CSV writes it, so that the survey
+// service's import reads it back unchanged: the number (its shortest exact
+// form), the option key, option keys joined by ';', the text; "" when
+// unanswered.
 std::string AnswerCell(const Answer& answer);
 
 // The answers in `json`, an object mapping question keys to values: a whole

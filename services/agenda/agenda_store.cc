@@ -34,12 +34,21 @@ constexpr char kDeleteSessionSql[] = "DELETE FROM sessions WHERE id = ?";
 constexpr char kSelectSessionSql[] = "SELECT session FROM sessions WHERE id = ?";
 constexpr char kSelectSessionsOfEventSql[] =
     "SELECT session FROM sessions WHERE event_id = ? ORDER BY start_micros, seq";
+constexpr char kCountSessionsOfEventSql[] = "SELECT COUNT(*) FROM sessions WHERE event_id = ?";
 constexpr char kPutRoomSql[] =
     "INSERT INTO rooms (event_id, name_key, room) VALUES (?, ?, ?) "
     "ON CONFLICT (event_id, name_key) DO UPDATE SET room = excluded.room";
 constexpr char kSelectRoomSql[] = "SELECT room FROM rooms WHERE event_id = ? AND name_key = ?";
 constexpr char kSelectRoomsOfEventSql[] =
     "SELECT room FROM rooms WHERE event_id = ? ORDER BY name_key";
+constexpr char kCountRoomsOfEventSql[] = "SELECT COUNT(*) FROM rooms WHERE event_id = ?";
+
+absl::StatusOr<int> CountOf(sqlite::Database& db, const char* sql, absl::string_view event_id) {
+  Statement stmt(db, sql);
+  stmt.BindText(1, event_id);
+  CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+  return has_row ? static_cast<int>(stmt.ColumnInt64(0)) : 0;
+}
 
 // What is stored: the session with its instants and the event's zone, without the rendered local
 // times and the people's names (registration owns those).
@@ -141,6 +150,14 @@ absl::StatusOr<std::vector<v1::Room>> AgendaStore::RoomsOfEvent(absl::string_vie
     rooms.push_back(std::move(room));
   }
   return rooms;
+}
+
+absl::StatusOr<int> AgendaStore::CountSessions(absl::string_view event_id) {
+  return CountOf(*db_, kCountSessionsOfEventSql, event_id);
+}
+
+absl::StatusOr<int> AgendaStore::CountRooms(absl::string_view event_id) {
+  return CountOf(*db_, kCountRoomsOfEventSql, event_id);
 }
 
 }  // namespace convene::agenda

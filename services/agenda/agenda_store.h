@@ -20,8 +20,6 @@
 
 namespace convene::agenda {
 
-namespace v1 = ::convene::agenda::v1;
-
 class AgendaStore {
  public:
   static absl::StatusOr<std::unique_ptr<AgendaStore>> Open(const std::string& path);
@@ -39,6 +37,7 @@ class AgendaStore {
   absl::StatusOr<v1::Session> GetSession(absl::string_view session_id);
   // Every session of the event, in no particular order.
   absl::StatusOr<std::vector<v1::Session>> SessionsOfEvent(absl::string_view event_id);
+  absl::StatusOr<int> CountSessions(absl::string_view event_id);
 
   // Creates the room or replaces its capacity (and the spelling of its name).
   absl::Status PutRoom(const v1::Room& room);
@@ -46,6 +45,7 @@ class AgendaStore {
                                                    absl::string_view room_key);
   // By name key.
   absl::StatusOr<std::vector<v1::Room>> RoomsOfEvent(absl::string_view event_id);
+  absl::StatusOr<int> CountRooms(absl::string_view event_id);
 
  private:
   explicit AgendaStore(std::unique_ptr<sqlite::Database> db)

@@ -244,6 +244,30 @@ TEST_F(AgendaStoreTest, SessionsOfEventReturnsOnlyThatEvent) {
   EXPECT_THAT(Sessions("evt_none"), IsEmpty());
 }
 
+// What the per-event limits (kMaxSessionsPerEvent, kMaxRoomsPerEvent) are checked against.
+TEST_F(AgendaStoreTest, CountsSessionsAndRoomsPerEvent) {
+  ASSERT_THAT(Write([](AgendaStore& s) {
+                for (const av1::Session& session :
+                     {MakeSession("ses_1", "evt_1", 4), MakeSession("ses_2", "evt_2", 2),
+                      MakeSession("ses_3", "evt_1", 2)}) {
+                  absl::Status status = s.InsertSession(session);
+                  if (!status.ok()) return status;
+                }
+                for (const char* name : {"Hall A", "hall a", "Room 2"}) {
+                  absl::Status status = s.PutRoom(MakeRoom("evt_1", name, 10));
+                  if (!status.ok()) return status;
+                }
+                return absl::OkStatus();
+              }),
+              IsOk());
+  auto lock = store_->LockForRead();
+  EXPECT_EQ(*store_->CountSessions("evt_1"), 2);
+  EXPECT_EQ(*store_->CountSessions("evt_2"), 1);
+  EXPECT_EQ(*store_->CountSessions("evt_none"), 0);
+  EXPECT_EQ(*store_->CountRooms("evt_1"), 2);  // "Hall A" and "hall a" are one room
+  EXPECT_EQ(*store_->CountRooms("evt_2"), 0);
+}
+
 TEST_F(AgendaStoreTest, PutRoomCreatesThenReplacesByCaseInsensitiveName) {
   ASSERT_THAT(Write([](AgendaStore& s) { return s.PutRoom(MakeRoom("evt_1", "Hall A", 50)); }),
               IsOk());

@@ -11,6 +11,7 @@
 #include "services/agenda/session_rules.h"
 #include "services/common/dates.h"
 #include "services/common/ids.h"
+#include "services/common/limits.h"
 #include "services/common/requests.h"
 #include "services/common/status.h"
 
@@ -135,6 +136,12 @@ absl::Status Scheduler::AddSession(const v1::AddSessionRequest& request,
   CONVENE_ASSIGN_OR_RETURN(bool replayed,
                            ReplayLoggedResponse(store_->db(), "AddSession", request, response));
   if (replayed) return absl::OkStatus();
+  CONVENE_ASSIGN_OR_RETURN(int sessions, store_->CountSessions(session.event_id()));
+  if (sessions >= kMaxSessionsPerEvent) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("event_id: event ", session.event_id(), " already has ", sessions,
+                     " sessions, the most one agenda holds (", kMaxSessionsPerEvent, ")"));
+  }
   session.set_id(NewId("ses"));
   session.set_revision(0);
   const absl::Time now = absl::Now();
@@ -311,10 +318,7 @@ absl::Status Scheduler::SetRoom(const v1::SetRoomRequest& request, v1::SetRoomRe
   v1::Room room = request.room();
   CONVENE_RETURN_IF_ERROR(Required("room.event_id", room.event_id()));
   room.set_name(std::string(absl::StripAsciiWhitespace(room.name())));
-  CONVENE_RETURN_IF_ERROR(Required("room.name", room.name()));
-  if (room.name().size() > 100) {
-    return absl::InvalidArgumentError("room.name: is longer than 100 characters");
-  }
+  CONVENE_RETURN_IF_ERROR(Required("room.name", room.name()));  // at most kMaxKeyLength
   if (room.capacity() < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("room.capacity: ", room.capacity(), " is negative (0 means unknown)"));
@@ -322,6 +326,16 @@ absl::Status Scheduler::SetRoom(const v1::SetRoomRequest& request, v1::SetRoomRe
   CONVENE_RETURN_IF_ERROR(registration_->GetEvent(room.event_id()).status());
   auto txn = store_->BeginWrite();
   CONVENE_RETURN_IF_ERROR(txn->status());
+  CONVENE_ASSIGN_OR_RETURN(std::optional<v1::Room> existing,
+                           store_->FindRoom(room.event_id(), RoomKey(room.name())));
+  if (!existing) {
+    CONVENE_ASSIGN_OR_RETURN(int rooms, store_->CountRooms(room.event_id()));
+    if (rooms >= kMaxRoomsPerEvent) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("room.event_id: event ", room.event_id(), " already has ", rooms,
+                       " rooms, the most one venue holds (", kMaxRoomsPerEvent, ")"));
+    }
+  }
   CONVENE_RETURN_IF_ERROR(store_->PutRoom(room));
   *response->mutable_room() = room;
   return txn->Commit();

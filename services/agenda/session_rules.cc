@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "services/common/dates.h"
+#include "services/common/limits.h"
 #include "services/common/status.h"
 
 namespace convene::agenda {
@@ -31,9 +32,9 @@ void CleanList(google::protobuf::RepeatedPtrField<std::string>& list) {
   list.Swap(&kept);
 }
 
-absl::Status CheckLine(absl::string_view field, absl::string_view text, size_t max = 300) {
-  if (text.size() > max)
-    return FieldError(field, absl::StrCat("is longer than ", max, " characters"));
+absl::Status CheckLine(absl::string_view field, absl::string_view text,
+                       size_t max = kMaxLineLength) {
+  CONVENE_RETURN_IF_ERROR(CheckLength(field, text, max));
   for (unsigned char c : text) {
     if (c < 0x20 || c == 0x7f) return FieldError(field, "must be a single line of text");
   }
@@ -96,16 +97,22 @@ absl::Status NormalizeSession(v1::Session& s, const registration_v1::Event& even
                             s.mutable_chair_id(), s.mutable_description()}) {
     Trim(*text);
   }
+  // Counted as given, before repeats are dropped: each speaker is asked of registration.
+  CONVENE_RETURN_IF_ERROR(
+      CheckCount("speaker_ids", s.speaker_ids_size(), kMaxSpeakers, "speakers"));
+  CONVENE_RETURN_IF_ERROR(CheckCount("topics", s.topics_size(), kMaxListItems, "topics"));
   CleanList(*s.mutable_speaker_ids());
   CleanList(*s.mutable_topics());
   if (s.title().empty()) return FieldError("title", "is required");
   CONVENE_RETURN_IF_ERROR(CheckLine("title", s.title()));
-  CONVENE_RETURN_IF_ERROR(CheckLine("room", s.room(), 100));
-  CONVENE_RETURN_IF_ERROR(CheckLine("online_link", s.online_link(), 2000));
-  for (const std::string& topic : s.topics()) CONVENE_RETURN_IF_ERROR(CheckLine("topics", topic));
-  if (s.description().size() > 10000) {
-    return FieldError("description", "is longer than 10000 characters");
+  CONVENE_RETURN_IF_ERROR(CheckLine("room", s.room(), kMaxKeyLength));
+  CONVENE_RETURN_IF_ERROR(CheckLine("online_link", s.online_link(), kMaxLinkLength));
+  CONVENE_RETURN_IF_ERROR(CheckLine("chair_id", s.chair_id(), kMaxKeyLength));
+  for (const std::string& id : s.speaker_ids()) {
+    CONVENE_RETURN_IF_ERROR(CheckLine("speaker_ids", id, kMaxKeyLength));
   }
+  for (const std::string& topic : s.topics()) CONVENE_RETURN_IF_ERROR(CheckLine("topics", topic));
+  CONVENE_RETURN_IF_ERROR(CheckLength("description", s.description(), kMaxDescriptionLength));
   if (!v1::SessionKind_IsValid(s.kind())) {
     return FieldError("kind", absl::StrCat(s.kind(), " is not a valid value"));
   }

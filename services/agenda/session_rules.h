@@ -21,7 +21,6 @@
 
 namespace convene::agenda {
 
-namespace v1 = ::convene::agenda::v1;
 namespace registration_v1 = ::convene::registration::v1;
 
 // "YYYY-MM-DDTHH:MM" (or with a space, or with ":SS" seconds that must be 00) as a civil minute.

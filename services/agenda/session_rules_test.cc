@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "services/common/dates.h"
+#include "services/common/limits.h"
 #include "services/common/testing/status_matchers.h"
 
 namespace convene::agenda {
@@ -339,6 +340,56 @@ TEST(NormalizeSessionTest, MultiLineTitleIsRejected) {
   s.set_title("Opening\nand welcome");
   EXPECT_THAT(NormalizeSession(s, JakartaEvent()),
               StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("title")));
+}
+
+// --- Limits (services/common/limits.h)
+
+TEST(NormalizeSessionTest, TextLongerThanItsLimitIsRejectedNamingFieldAndLimit) {
+  struct Case {
+    const char* field;
+    std::string* (av1::Session::*text)();
+    size_t limit;
+  };
+  for (const Case& c :
+       {Case{"title", &av1::Session::mutable_title, kMaxLineLength},
+        Case{"room", &av1::Session::mutable_room, kMaxKeyLength},
+        Case{"online_link", &av1::Session::mutable_online_link, kMaxLinkLength},
+        Case{"chair_id", &av1::Session::mutable_chair_id, kMaxKeyLength},
+        Case{"description", &av1::Session::mutable_description, kMaxDescriptionLength}}) {
+    av1::Session s = ValidSession();
+    // Characters, not bytes: "ễ" is three bytes of UTF-8.
+    std::string at_limit;
+    for (size_t i = 0; i < c.limit; ++i) at_limit += "ễ";
+    *(s.*c.text)() = at_limit;
+    EXPECT_THAT(NormalizeSession(s, JakartaEvent()), IsOk()) << c.field;
+    s = ValidSession();
+    *(s.*c.text)() = at_limit + "x";
+    EXPECT_THAT(NormalizeSession(s, JakartaEvent()),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         StartsWith(absl::StrCat(c.field, ": ", c.limit + 1,
+                                                 " characters, at most ", c.limit))));
+  }
+}
+
+TEST(NormalizeSessionTest, AtMostFiftySpeakersAndFiftyTopics) {
+  av1::Session s = ValidSession();
+  for (int i = 0; i < kMaxSpeakers; ++i) s.add_speaker_ids(absl::StrCat("par_", i));
+  for (int i = 0; i < kMaxListItems; ++i) s.add_topics(absl::StrCat("topic ", i));
+  EXPECT_THAT(NormalizeSession(s, JakartaEvent()), IsOk());
+  s.add_speaker_ids("par_extra");
+  EXPECT_THAT(NormalizeSession(s, JakartaEvent()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("speaker_ids: 51 speakers, at most 50")));
+  s = ValidSession();
+  for (int i = 0; i <= kMaxListItems; ++i) s.add_topics(absl::StrCat("topic ", i));
+  EXPECT_THAT(
+      NormalizeSession(s, JakartaEvent()),
+      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("topics: 51 topics, at most 50")));
+  s = ValidSession();
+  s.add_speaker_ids(std::string(kMaxKeyLength + 1, 'p'));
+  EXPECT_THAT(
+      NormalizeSession(s, JakartaEvent()),
+      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("speaker_ids: 101 characters")));
 }
 
 rv1::Event ViennaEvent() {

@@ -12,6 +12,7 @@
 #include "services/aggregation/summary.h"
 #include "services/common/dates.h"
 #include "services/common/enum_names.h"
+#include "services/common/limits.h"
 #include "services/common/requests.h"
 #include "services/common/status.h"
 
@@ -247,6 +248,9 @@ absl::Status Reporter::CompareEvents(const v1::CompareEventsRequest& request,
   if (request.event_ids().empty()) {
     return absl::InvalidArgumentError("event_ids: give at least one event");
   }
+  // Each event is read in full from survey: the list is bounded like any other.
+  CONVENE_RETURN_IF_ERROR(
+      CheckCount("event_ids", request.event_ids_size(), kMaxCompareEvents, "events"));
   response->set_question_key(request.question_key());
   for (const std::string& event_id : request.event_ids()) {
     CONVENE_ASSIGN_OR_RETURN(reg::Event event, registration_->GetEvent(event_id));

@@ -25,7 +25,6 @@
 
 namespace convene::aggregation {
 
-namespace v1 = ::convene::aggregation::v1;
 namespace sv = ::convene::survey::v1;
 
 // The smallest cell an anonymous survey's breakdown shows figures for, unless asked for more.

@@ -12,18 +12,15 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/common/limits.h"
 
 namespace convene {
-
-// Largest request or response the services and the CLI exchange (a 50,000-row
-// import fits).
-inline constexpr int kMaxMessageBytes = 64 * 1024 * 1024;
 
 // Calls between services default to this deadline.
 inline constexpr absl::Duration kDefaultCallTimeout = absl::Seconds(10);
 
-// An insecure channel to HOST:PORT that accepts messages up to
-// kMaxMessageBytes.
+// An insecure channel to HOST:PORT that sends and accepts messages up to
+// kMaxMessageBytes (limits.h).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
 // A fresh context whose deadline is `timeout` from now.

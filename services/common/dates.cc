@@ -1,7 +1,13 @@
 #include "services/common/dates.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 
 namespace convene {
 
@@ -20,13 +26,43 @@ std::string FormatDay(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }
 
+namespace {
+
+// An IANA zone name: parts of ASCII letters, digits, '_', '-' and '+' joined by single '/'
+// ("Asia/Almaty", "America/Argentina/Buenos_Aires", "Etc/GMT+5"), naming a file of the zone
+// database. Abseil's loader takes far more, so requests must not reach it unchecked: file paths
+// ("/etc/localtime", "../x", "file:/x", any file or FIFO it can open), the name only up to a NUL
+// ("Asia/Jakarta\0junk" loads Asia/Jakarta), "localtime" (the server's own zone) and
+// "Fixed/UTC+hh:mm:ss"; and it keeps every name it was asked for, unknown ones included, for the
+// life of the process, so arbitrary names would grow a service's memory without bound.
+bool IsZoneName(absl::string_view name) {
+  if (name.empty() || name == "localtime") return false;
+  for (absl::string_view part : absl::StrSplit(name, '/')) {
+    if (part.empty()) return false;
+    for (char c : part) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' &&
+          c != '+') {
+        return false;
+      }
+    }
+  }
+  // Only names of the database's files reach the loader (and its cache): $TZDIR, as Abseil reads
+  // it, else Debian's tzdata.
+  const char* dir = std::getenv("TZDIR");
+  std::error_code error;
+  return std::filesystem::is_regular_file(
+      absl::StrCat(dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo", "/", name), error);
+}
+
+}  // namespace
+
 absl::StatusOr<absl::TimeZone> LoadZone(absl::string_view name, absl::string_view field) {
   absl::TimeZone zone;
   if (name.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": is required (an IANA time zone such as Asia/Jakarta)"));
   }
-  if (!absl::LoadTimeZone(std::string(name), &zone)) {
+  if (!IsZoneName(name) || !absl::LoadTimeZone(std::string(name), &zone)) {
     return absl::InvalidArgumentError(absl::StrCat(
         field, ": \"", name, "\" is not a known IANA time zone (such as Asia/Jakarta)"));
   }

@@ -20,7 +20,8 @@ absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view text, absl::string_vie
 std::string FormatDay(absl::CivilDay day);
 
 // Loads an IANA zone such as "Asia/Almaty". INVALID_ARGUMENT names `field` when
-// the zone is unknown.
+// the zone is unknown or `name` is not a zone name (a path, "localtime", a fixed
+// offset, text with a NUL: forms Abseil's loader would otherwise take).
 absl::StatusOr<absl::TimeZone> LoadZone(absl::string_view name, absl::string_view field);
 
 void ToTimestamp(absl::Time time, google::protobuf::Timestamp* timestamp);

@@ -35,5 +35,23 @@ TEST(LoadZoneTest, KnowsIanaZonesAndNamesTheFieldOtherwise) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("required")));
 }
 
+// Found by fuzz/dates_fuzzer: "Australia/Lord_Howe\0..." loaded as Lord Howe (the loader reads the
+// name as a C string). Abseil's loader also opens any path it is given and caches every name.
+TEST(LoadZoneTest, TakesOnlyNamesOfTheZoneDatabase) {
+  EXPECT_TRUE(LoadZone("America/Argentina/Buenos_Aires", "time_zone").ok());
+  EXPECT_TRUE(LoadZone("Etc/GMT+5", "time_zone").ok());
+  EXPECT_TRUE(LoadZone("UTC", "time_zone").ok());
+  for (const std::string name :
+       {std::string("Australia/Lord_Howe\0" "2024", 24), std::string("/etc/localtime"),
+        std::string("/usr/share/zoneinfo/Asia/Jakarta"), std::string("file:/etc/localtime"),
+        std::string("../zoneinfo/Asia/Jakarta"), std::string("Asia/./Jakarta"),
+        std::string("Asia//Jakarta"), std::string("Asia/Jakarta/"), std::string("localtime"),
+        std::string("Fixed/UTC+05:00:00"), std::string("zone.tab"), std::string("Asia")}) {
+    EXPECT_THAT(LoadZone(name, "time_zone"),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("time_zone")))
+        << name;
+  }
+}
+
 }  // namespace
 }  // namespace convene

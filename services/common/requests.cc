@@ -8,15 +8,17 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/field_mask_util.h"
+#include "services/common/limits.h"
 
 namespace convene {
 
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
-
 absl::Status Required(absl::string_view field, absl::string_view value) {
   if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
-  return absl::OkStatus();
+  return CheckLength(field, value, kMaxKeyLength);
+}
+
+absl::Status CheckRequestId(absl::string_view request_id) {
+  return CheckLength("request_id", request_id, kMaxKeyLength);
 }
 
 absl::Status ApplyMask(const google::protobuf::Message& source,

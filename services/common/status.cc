@@ -2,11 +2,15 @@
 
 #include <string>
 
+#include "services/common/limits.h"
+
 namespace convene {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+  // Shortened, so that an error quoting a huge input still fits in the call's trailers.
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      ShortenErrorMessage(status.message()));
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

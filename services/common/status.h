@@ -2,7 +2,8 @@
 // of the status macros that Debian's Abseil (20220623) does not ship, and the
 // single place where absl::Status and grpc::Status are converted into each
 // other. The codes are the same numbers, so conversion keeps the code and the
-// message and nothing else.
+// message and nothing else (ToGrpcStatus cuts a message longer than
+// kMaxErrorMessageBytes, limits.h, so that it fits in the call's trailers).
 #ifndef CONVENE_SERVICES_COMMON_STATUS_H_
 #define CONVENE_SERVICES_COMMON_STATUS_H_
 

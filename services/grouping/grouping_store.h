@@ -19,8 +19,6 @@
 
 namespace convene::grouping {
 
-namespace v1 = ::convene::grouping::v1;
-
 // A plan and the participants it was made from, in the order the solver saw them.
 struct StoredPlan {
   v1::GroupPlan plan;

@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 #include "services/common/dates.h"
+#include "services/common/limits.h"
 #include "services/common/status.h"
 
 namespace convene::grouping {
@@ -31,12 +32,20 @@ std::string Display(const google::protobuf::EnumDescriptor* descriptor, int valu
   return out;
 }
 
-constexpr int kMaxGroups = 1000;
-
 }  // namespace
 
 absl::Status NormalizeSpec(v1::PlanSpec& spec) {
   if (spec.event_id().empty()) return FieldError("event_id", "is required");
+  CONVENE_RETURN_IF_ERROR(CheckLength("event_id", spec.event_id(), kMaxKeyLength));
+  CONVENE_RETURN_IF_ERROR(CheckLength("by_attribute", spec.by_attribute(), kMaxKeyLength));
+  CONVENE_RETURN_IF_ERROR(CheckCount("weights", spec.weights_size(), kMaxListItems, "attributes"));
+  for (const v1::AttributeWeight& w : spec.weights()) {
+    CONVENE_RETURN_IF_ERROR(CheckLength("weights", w.attribute(), kMaxKeyLength));
+  }
+  CONVENE_RETURN_IF_ERROR(
+      CheckCount("keep_together", spec.keep_together_size(), kMaxConstraintSets, "sets"));
+  CONVENE_RETURN_IF_ERROR(
+      CheckCount("keep_apart", spec.keep_apart_size(), kMaxConstraintSets, "sets"));
   if (!v1::Strategy_IsValid(spec.strategy())) {
     return FieldError("strategy", absl::StrCat(spec.strategy(), " is not a valid value"));
   }
@@ -57,16 +66,14 @@ absl::Status NormalizeSpec(v1::PlanSpec& spec) {
   if (spec.group_count() > 0 && spec.group_size() > 0) {
     return FieldError("group_size", "give either group_count or group_size, not both");
   }
-  if (spec.group_count() > kMaxGroups) {
-    return FieldError("group_count", absl::StrCat("is more than ", kMaxGroups));
-  }
+  CONVENE_RETURN_IF_ERROR(CheckCount("group_count", spec.group_count(), kMaxGroups, "groups"));
   if (spec.max_size() > 0 && spec.min_size() > spec.max_size()) {
     return FieldError("min_size",
                       absl::StrCat(spec.min_size(), " is above max_size ", spec.max_size()));
   }
   if (spec.rounds() < 0) return FieldError("rounds", "is negative");
   if (spec.rounds() == 0) spec.set_rounds(1);
-  if (spec.rounds() > 50) return FieldError("rounds", "is more than 50");
+  CONVENE_RETURN_IF_ERROR(CheckCount("rounds", spec.rounds(), kMaxRounds, "rounds"));
   if (spec.strategy() == v1::STRATEGY_BY_ATTRIBUTE) {
     spec.set_by_attribute(absl::AsciiStrToLower(absl::StripAsciiWhitespace(spec.by_attribute())));
     if (spec.by_attribute().empty()) {
@@ -81,6 +88,11 @@ absl::Status NormalizeSpec(v1::PlanSpec& spec) {
   for (auto [field, sets] : {std::pair{"keep_together", spec.mutable_keep_together()},
                              std::pair{"keep_apart", spec.mutable_keep_apart()}}) {
     for (v1::ParticipantSet& set : *sets) {
+      CONVENE_RETURN_IF_ERROR(
+          CheckCount(field, set.participant_ids_size(), kMaxPlanParticipants, "participants"));
+      for (const std::string& id : set.participant_ids()) {
+        CONVENE_RETURN_IF_ERROR(CheckLength(field, id, kMaxKeyLength));
+      }
       std::set<std::string> distinct;
       google::protobuf::RepeatedPtrField<std::string> kept;
       for (const std::string& id : set.participant_ids()) {
@@ -107,6 +119,13 @@ absl::Status NormalizeSpec(v1::PlanSpec& spec) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckPlanSize(int eligible) {
+  if (eligible <= kMaxPlanParticipants) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "eligibility: ", eligible, " participants are eligible, and one plan mixes at most ",
+      kMaxPlanParticipants, " (plan for those checked in on one day, or split the event)"));
 }
 
 void SetDefaultWeights(v1::PlanSpec& spec) {
@@ -156,8 +175,10 @@ absl::Status CheckAttributesKnown(const v1::PlanSpec& spec,
       asked.emplace_back("weights", w.attribute());
   }
   for (const auto& [field, attribute] : asked) {
+    // A named copy: clang 14 cannot capture a structured binding in a lambda.
+    const std::string& name = attribute;
     const bool anyone = std::any_of(people.begin(), people.end(), [&](const reg::Participant& p) {
-      return !AttributeValue(p, attribute).empty();
+      return !AttributeValue(p, name).empty();
     });
     if (!anyone && !people.empty()) {
       return FieldError(field, absl::StrCat("no eligible participant has a value for \"", attribute,

@@ -18,12 +18,15 @@
 
 namespace convene::grouping {
 
-namespace v1 = ::convene::grouping::v1;
 namespace reg = ::convene::registration::v1;
 
 // Checks the spec's own fields and fills defaults: strategy DIVERSE, weights country 3, sector 2,
 // gender 1 for DIVERSE, rounds 1.
 absl::Status NormalizeSpec(v1::PlanSpec& spec);
+
+// RESOURCE_EXHAUSTED naming eligibility when `eligible` people are more than one plan can mix
+// (kMaxPlanParticipants, limits.h: the solver holds n * n dissimilarities).
+absl::Status CheckPlanSize(int eligible);
 
 // Sets the default mix: country 3, sector 2, gender 1 (replacing any weights).
 void SetDefaultWeights(v1::PlanSpec& spec);

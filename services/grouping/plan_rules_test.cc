@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/limits.h"
 #include "services/common/testing/status_matchers.h"
 
 namespace convene::grouping {
@@ -282,6 +284,79 @@ TEST(NormalizeSpecTest, RejectsBadWeights) {
   AddWeight(unnamed, "  ", 1);
   EXPECT_THAT(NormalizeSpec(unnamed),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("weights")));
+}
+
+TEST(NormalizeSpecTest, LimitsNameTheFieldAndTheLimit) {
+  {
+    v1::PlanSpec spec = BaseSpec();
+    spec.set_group_count(kMaxGroups + 1);
+    EXPECT_THAT(NormalizeSpec(spec), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              HasSubstr("group_count: 1001 groups, at most 1000")));
+  }
+  {
+    v1::PlanSpec spec = BaseSpec();
+    spec.set_rounds(kMaxRounds + 1);
+    EXPECT_THAT(NormalizeSpec(spec), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              HasSubstr("rounds: 51 rounds, at most 50")));
+  }
+  {
+    v1::PlanSpec spec = BaseSpec();
+    for (int i = 0; i < kMaxListItems; ++i) AddWeight(spec, absl::StrCat("attribute_", i), 1);
+    EXPECT_THAT(NormalizeSpec(spec), IsOk());
+    AddWeight(spec, "one_more", 1);
+    EXPECT_THAT(NormalizeSpec(spec), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              HasSubstr("weights: 51 attributes, at most 50")));
+  }
+  {
+    v1::PlanSpec spec = BaseSpec();
+    AddWeight(spec, std::string(kMaxKeyLength + 1, 'a'), 1);
+    EXPECT_THAT(NormalizeSpec(spec), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              HasSubstr("weights: 101 characters, at most 100")));
+  }
+  {
+    v1::PlanSpec spec = BaseSpec();
+    spec.set_strategy(v1::STRATEGY_BY_ATTRIBUTE);
+    spec.set_by_attribute(std::string(kMaxKeyLength + 1, 'a'));
+    EXPECT_THAT(NormalizeSpec(spec), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              HasSubstr("by_attribute: 101 characters")));
+  }
+  {
+    v1::PlanSpec spec = BaseSpec();
+    spec.set_event_id(std::string(kMaxKeyLength + 1, 'e'));
+    EXPECT_THAT(NormalizeSpec(spec), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              HasSubstr("event_id: 101 characters")));
+  }
+  {
+    v1::PlanSpec spec = BaseSpec();
+    for (int i = 0; i <= kMaxConstraintSets; ++i) {
+      AddSet(spec.mutable_keep_apart(), {absl::StrCat("par_a", i), absl::StrCat("par_b", i)});
+    }
+    EXPECT_THAT(NormalizeSpec(spec), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              HasSubstr("keep_apart: 1001 sets, at most 1000")));
+  }
+  {
+    v1::PlanSpec spec = BaseSpec();
+    std::vector<std::string> ids;
+    for (int i = 0; i <= kMaxPlanParticipants; ++i) ids.push_back(absl::StrCat("par_", i));
+    AddSet(spec.mutable_keep_together(), ids);
+    EXPECT_THAT(NormalizeSpec(spec),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("keep_together: 3001 participants, at most 3000")));
+  }
+  {
+    v1::PlanSpec spec = BaseSpec();
+    AddSet(spec.mutable_keep_together(), {"par_a", std::string(kMaxKeyLength + 1, 'p')});
+    EXPECT_THAT(NormalizeSpec(spec), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              HasSubstr("keep_together: 101 characters")));
+  }
+}
+
+TEST(CheckPlanSizeTest, MoreEligibleThanAPlanMixesIsResourceExhausted) {
+  EXPECT_THAT(CheckPlanSize(kMaxPlanParticipants), IsOk());
+  EXPECT_THAT(
+      CheckPlanSize(kMaxPlanParticipants + 1),
+      StatusIs(absl::StatusCode::kResourceExhausted,
+               HasSubstr("3001 participants are eligible, and one plan mixes at most 3000")));
 }
 
 // ---------------------------------------------------------------------------------------------

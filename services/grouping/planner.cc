@@ -12,6 +12,7 @@
 #include "services/common/csv.h"
 #include "services/common/dates.h"
 #include "services/common/ids.h"
+#include "services/common/limits.h"
 #include "services/common/requests.h"
 #include "services/common/status.h"
 #include "services/grouping/affine_rounds.h"
@@ -91,6 +92,7 @@ absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanR
   CONVENE_ASSIGN_OR_RETURN(std::vector<reg::Participant> all,
                            registration_->ListParticipants(spec.event_id()));
   const std::vector<reg::Participant> people = Eligible(spec, all);
+  CONVENE_RETURN_IF_ERROR(CheckPlanSize(static_cast<int>(people.size())));
   CONVENE_RETURN_IF_ERROR(CheckAttributesKnown(spec, people));
   const int n = static_cast<int>(people.size());
   const uint64_t seed = PickSeed(spec.seed());
@@ -179,7 +181,8 @@ absl::Status Planner::ListPlans(const v1::ListPlansRequest& request,
   CONVENE_ASSIGN_OR_RETURN(std::vector<v1::GroupPlan> plans,
                            store_->PlansOfEvent(request.event_id()));
   for (v1::GroupPlan& plan : plans) *response->add_plans() = std::move(plan);
-  return absl::OkStatus();
+  // Plans have no pages; an event with many large plans gets a clear answer, not a failed send.
+  return CheckResponseSize(*response, "read the plans one at a time with GetPlan");
 }
 
 absl::Status Planner::MoveMember(const v1::MoveMemberRequest& request,

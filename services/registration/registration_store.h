@@ -30,8 +30,6 @@
 
 namespace convene::registration {
 
-namespace v1 = ::convene::registration::v1;
-
 using sqlite::Page;
 
 struct ParticipantFilter {

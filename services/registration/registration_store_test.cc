@@ -18,6 +18,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/common/limits.h"
 #include "services/common/testing/process.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/registration/registry.h"
@@ -592,6 +593,29 @@ TEST_F(RegistryTest, ImportStoresGoodRows) {
     EXPECT_EQ(stored[i].id(), response.participants(i).id());
     EXPECT_EQ(stored[i].arrival(), i + 1);
   }
+}
+
+TEST_F(RegistryTest, ImportOfMoreRowsThanTheLimitIsRefusedWhole) {
+  const std::string event = CreateEvent("Import").id();
+  v1::ImportParticipantsRequest request = ImportRequest(event, kGoodRows);
+  request.mutable_rows()->Reserve(kMaxImportRows + 1);
+  while (request.rows_size() <= kMaxImportRows) *request.add_rows() = request.rows(0);
+  v1::ImportParticipantsResponse response;
+  EXPECT_THAT(registry_->ImportParticipants(request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("rows: 100001 rows, at most 100000 in one import")));
+  EXPECT_THAT(ListAll(event), IsEmpty());
+}
+
+TEST_F(RegistryTest, OverlongRequestIdIsRefused) {
+  const std::string event = CreateEvent("Import").id();
+  v1::ImportParticipantsRequest request = ImportRequest(event, kGoodRows);
+  request.set_request_id(std::string(kMaxKeyLength + 1, 'r'));
+  v1::ImportParticipantsResponse response;
+  EXPECT_THAT(
+      registry_->ImportParticipants(request, &response),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id: 101 characters")));
+  EXPECT_THAT(ListAll(event), IsEmpty());
 }
 
 TEST_F(RegistryTest, ImportWithBadRowsStoresNothingUnlessSkipInvalid) {

@@ -15,6 +15,7 @@
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/common/dates.h"
 #include "services/common/ids.h"
+#include "services/common/limits.h"
 #include "services/common/requests.h"
 #include "services/common/status.h"
 #include "services/registration/countries.h"
@@ -181,6 +182,7 @@ absl::Status Registry::AddParticipant(const v1::AddParticipantRequest& request,
 absl::Status Registry::ImportParticipants(const v1::ImportParticipantsRequest& request,
                                           v1::ImportParticipantsResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("event_id", request.event_id()));
+  CONVENE_RETURN_IF_ERROR(CheckImportRows(request.rows_size()));
   std::vector<std::string> header(request.header().begin(), request.header().end());
   CONVENE_ASSIGN_OR_RETURN(ImportLayout layout, ImportLayout::FromHeader(header));
   if (request.rows().empty()) {
@@ -261,6 +263,8 @@ absl::Status Registry::ImportParticipants(const v1::ImportParticipantsRequest& r
     CONVENE_RETURN_IF_ERROR(store_->InsertParticipant(p));
     *response->add_participants() = std::move(p);
   }
+  // The answer repeats every row; one that could not be sent must not be stored either.
+  CONVENE_RETURN_IF_ERROR(CheckResponseSize(*response, "import the file in parts"));
   CONVENE_RETURN_IF_ERROR(LogResponseFor(store_->db(), "ImportParticipants", request, *response));
   return txn->Commit();
 }

@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 #include "services/common/dates.h"
+#include "services/common/limits.h"
 #include "services/common/status.h"
 #include "services/registration/countries.h"
 
@@ -31,10 +32,9 @@ void TrimAll(google::protobuf::RepeatedPtrField<std::string>& list) {
 
 // Single-line text: control characters (line breaks included) are refused
 // rather than stored.
-absl::Status CheckLine(absl::string_view field, absl::string_view text, size_t max_length = 300) {
-  if (text.size() > max_length) {
-    return FieldError(field, absl::StrCat("is longer than ", max_length, " characters"));
-  }
+absl::Status CheckLine(absl::string_view field, absl::string_view text,
+                       size_t max_length = kMaxLineLength) {
+  CONVENE_RETURN_IF_ERROR(CheckLength(field, text, max_length));
   for (unsigned char c : text) {
     if (c < 0x20 || c == 0x7f) return FieldError(field, "must be a single line of text");
   }
@@ -42,6 +42,7 @@ absl::Status CheckLine(absl::string_view field, absl::string_view text, size_t m
 }
 
 absl::Status NormalizeCountryField(absl::string_view field, std::string& country, bool required) {
+  CONVENE_RETURN_IF_ERROR(CheckLength(field, country, kMaxLineLength));
   Trim(country);
   if (country.empty()) {
     return required ? FieldError(field, "is required (an ISO code such as MY, or a name)")
@@ -59,6 +60,7 @@ absl::Status NormalizeCountryField(absl::string_view field, std::string& country
 
 absl::Status CheckEmail(absl::string_view email) {
   if (email.empty()) return FieldError("email", "is required");
+  CONVENE_RETURN_IF_ERROR(CheckLength("email", email, kMaxEmailLength));
   const size_t at = email.find('@');
   const bool shaped = at != absl::string_view::npos && at > 0 &&
                       email.find('@', at + 1) == absl::string_view::npos &&
@@ -67,7 +69,7 @@ absl::Status CheckEmail(absl::string_view email) {
   if (!shaped) {
     return FieldError("email", absl::StrCat("\"", email, "\" is not an email address"));
   }
-  return CheckLine("email", email, 254);
+  return CheckLine("email", email, kMaxEmailLength);
 }
 
 // UPPER_SNAKE form of user text: "civil-society" and "Civil society" both give
@@ -128,6 +130,7 @@ absl::Status NormalizeEvent(v1::Event& event) {
   TrimAll(*event.mutable_funders());
   TrimAll(*event.mutable_languages());
   if (event.title().empty()) return FieldError("title", "is required");
+  CONVENE_RETURN_IF_ERROR(CheckLength("time_zone", event.time_zone(), kMaxKeyLength));
   CONVENE_RETURN_IF_ERROR(CheckLine("title", event.title()));
   CONVENE_RETURN_IF_ERROR(CheckLine("theme", event.theme()));
   CONVENE_RETURN_IF_ERROR(CheckLine("venue", event.venue()));
@@ -135,6 +138,7 @@ absl::Status NormalizeEvent(v1::Event& event) {
   for (const auto& [field, list] :
        {std::pair{"organisers", &event.organisers()}, std::pair{"funders", &event.funders()},
         std::pair{"languages", &event.languages()}}) {
+    CONVENE_RETURN_IF_ERROR(CheckCount(field, list->size(), kMaxListItems, "items"));
     for (const std::string& item : *list) CONVENE_RETURN_IF_ERROR(CheckLine(field, item));
   }
   CONVENE_RETURN_IF_ERROR(CheckEnum("format", v1::EventFormat_descriptor(), event.format()));
@@ -173,9 +177,11 @@ absl::Status NormalizeParticipant(v1::Participant& p) {
   CONVENE_RETURN_IF_ERROR(
       CheckEnum("attendance_mode", v1::AttendanceMode_descriptor(), p.attendance_mode()));
   if (p.role() == v1::ROLE_UNSPECIFIED) p.set_role(v1::ROLE_PARTICIPANT);
+  CONVENE_RETURN_IF_ERROR(
+      CheckCount("attributes", p.attributes_size(), kMaxListItems, "attributes"));
   for (const auto& [key, value] : p.attributes()) {
     if (key.empty()) return FieldError("attributes", "an attribute has an empty name");
-    CONVENE_RETURN_IF_ERROR(CheckLine(absl::StrCat("attributes.", key), key, 100));
+    CONVENE_RETURN_IF_ERROR(CheckLine("attributes", key, kMaxKeyLength));
     CONVENE_RETURN_IF_ERROR(CheckLine(absl::StrCat("attributes.", key), value));
   }
   return absl::OkStatus();
@@ -305,7 +311,9 @@ v1::RowError RowErrorFromStatus(int line, const absl::Status& status) {
 absl::StatusOr<ImportLayout> ImportLayout::FromHeader(const std::vector<std::string>& header) {
   ImportLayout layout;
   std::set<std::string> seen;
+  int extra = 0;
   for (const std::string& cell : header) {
+    CONVENE_RETURN_IF_ERROR(CheckLine("header", cell, kMaxKeyLength));
     std::string column = CanonicalColumn(cell);
     if (column.empty()) {
       return FieldError("header",
@@ -313,6 +321,12 @@ absl::StatusOr<ImportLayout> ImportLayout::FromHeader(const std::vector<std::str
     }
     if (!seen.insert(column).second) {
       return FieldError("header", absl::StrCat("column \"", column, "\" appears twice"));
+    }
+    if (std::find(std::begin(kKnownColumns), std::end(kKnownColumns), column) ==
+        std::end(kKnownColumns)) {
+      // Each extra column becomes an attribute of every participant.
+      CONVENE_RETURN_IF_ERROR(
+          CheckCount("header", ++extra, kMaxListItems, "columns beyond the known ones"));
     }
     layout.columns_.push_back(column);
   }

@@ -22,8 +22,6 @@
 
 namespace convene::registration {
 
-namespace v1 = ::convene::registration::v1;
-
 // Checks an event and brings it to its stored form: text trimmed, country as an
 // alpha-2 code. Title required; time_zone an IANA zone; start_date and end_date
 // real days with end >= start; capacity >= 0.

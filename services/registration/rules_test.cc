@@ -11,6 +11,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "services/common/limits.h"
 #include "services/common/testing/status_matchers.h"
 
 namespace convene::registration {
@@ -636,6 +637,109 @@ TEST(ImportLayoutTest, WrongCellCountReportedOnce) {
   errors = layout->ParseRow(Row(13, {"a", "b@c.org", "MY", "extra"}), p);
   ASSERT_THAT(errors, SizeIs(1));
   EXPECT_EQ(errors[0].line(), 13);
+}
+
+// --- Limits (services/common/limits.h) --------------------------------------
+
+std::string Repeat(absl::string_view unit, size_t times) {
+  std::string out;
+  for (size_t i = 0; i < times; ++i) out.append(unit.data(), unit.size());
+  return out;
+}
+
+TEST(LimitsTest, EventTextAndListsNameTheFieldAndTheLimit) {
+  struct Case {
+    std::string* (v1::Event::*text)();
+    const char* field;
+  };
+  for (const Case& c :
+       {Case{&v1::Event::mutable_title, "title"}, Case{&v1::Event::mutable_theme, "theme"},
+        Case{&v1::Event::mutable_venue, "venue"}, Case{&v1::Event::mutable_city, "city"}}) {
+    v1::Event event = ValidEvent();
+    // Characters, not bytes: 1000 Vietnamese letters (3000 bytes) fit.
+    *(event.*c.text)() = Repeat("ễ", kMaxLineLength);
+    EXPECT_THAT(NormalizeEvent(event), IsOk()) << c.field;
+    event = ValidEvent();
+    *(event.*c.text)() = Repeat("ễ", kMaxLineLength + 1);
+    EXPECT_THAT(NormalizeEvent(event),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         StartsWith(std::string(c.field) + ": 1001 characters, at most 1000")));
+  }
+  v1::Event event = ValidEvent();
+  for (int i = 0; i <= kMaxListItems; ++i) event.add_funders("Funder " + std::to_string(i));
+  EXPECT_THAT(NormalizeEvent(event), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              StartsWith("funders: 51 items, at most 50")));
+  event = ValidEvent();
+  event.set_time_zone(std::string(kMaxKeyLength + 1, 'Z'));
+  EXPECT_THAT(NormalizeEvent(event), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              StartsWith("time_zone: 101 characters")));
+}
+
+TEST(LimitsTest, ParticipantTextNamesTheFieldAndTheLimit) {
+  struct Case {
+    std::string* (v1::Participant::*text)();
+    const char* field;
+    size_t limit;
+  };
+  for (const Case& c :
+       {Case{&v1::Participant::mutable_name, "name", kMaxLineLength},
+        Case{&v1::Participant::mutable_organization, "organization", kMaxLineLength},
+        Case{&v1::Participant::mutable_nominated_by, "nominated_by", kMaxLineLength},
+        Case{&v1::Participant::mutable_country, "country", kMaxLineLength}}) {
+    v1::Participant p = ValidParticipant();
+    *(p.*c.text)() = Repeat("ễ", c.limit + 1);
+    EXPECT_THAT(NormalizeParticipant(p),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         StartsWith(std::string(c.field) + ": 1001 characters, at most 1000")));
+  }
+  v1::Participant p = ValidParticipant();
+  p.set_email(std::string(kMaxEmailLength - 12, 'a') + "@example.org");
+  EXPECT_THAT(NormalizeParticipant(p), IsOk());
+  p.set_email("a" + p.email());
+  EXPECT_THAT(NormalizeParticipant(p), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                StartsWith("email: 255 characters, at most 254")));
+}
+
+TEST(LimitsTest, AttributesAreCountedAndBounded) {
+  v1::Participant p = ValidParticipant();
+  for (int i = 0; i < kMaxListItems; ++i) {
+    (*p.mutable_attributes())["attribute_" + std::to_string(i)] = "value";
+  }
+  EXPECT_THAT(NormalizeParticipant(p), IsOk());
+  (*p.mutable_attributes())["one_more"] = "value";
+  EXPECT_THAT(NormalizeParticipant(p),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("attributes: 51 attributes, at most 50")));
+  p = ValidParticipant();
+  (*p.mutable_attributes())[std::string(kMaxKeyLength + 1, 'k')] = "value";
+  EXPECT_THAT(NormalizeParticipant(p), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                StartsWith("attributes: 101 characters")));
+  p = ValidParticipant();
+  (*p.mutable_attributes())["region"] = Repeat("ễ", kMaxLineLength + 1);
+  EXPECT_THAT(NormalizeParticipant(p),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("attributes.region: 1001 characters, at most 1000")));
+}
+
+TEST(LimitsTest, ImportHeaderAndCells) {
+  std::vector<std::string> header = {"name", "email", "country", "sector"};
+  for (int i = 0; i < kMaxListItems; ++i) header.push_back("extra " + std::to_string(i));
+  EXPECT_THAT(ImportLayout::FromHeader(header), IsOk());
+  header.push_back("one more");
+  EXPECT_THAT(ImportLayout::FromHeader(header),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("header: 51 columns beyond the known ones, at most 50")));
+  EXPECT_THAT(ImportLayout::FromHeader({"name", "email", "country", std::string(101, 'c')}),
+              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("header: 101 characters")));
+  // A cell over its field's limit is a row error naming the field, like any other bad cell.
+  auto layout = ImportLayout::FromHeader({"name", "email", "country"});
+  ASSERT_THAT(layout, IsOk());
+  v1::Participant p;
+  std::vector<v1::RowError> errors =
+      layout->ParseRow(Row(7, {Repeat("ễ", kMaxLineLength + 1), "ok@example.org", "MY"}), p);
+  ASSERT_THAT(errors, SizeIs(1));
+  EXPECT_EQ(errors[0].field(), "name");
+  EXPECT_EQ(errors[0].reason(), "1001 characters, at most 1000");
 }
 
 // --- Check-in ----------------------------------------------------------------

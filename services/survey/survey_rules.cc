@@ -23,6 +23,7 @@
 #include "absl/strings/strip.h"
 #include "services/common/dates.h"
 #include "services/common/enum_names.h"
+#include "services/common/limits.h"
 #include "services/common/status.h"
 #include "services/registration/countries.h"
 #include "services/registration/rules.h"
@@ -30,8 +31,6 @@
 namespace convene::survey {
 namespace {
 
-constexpr int kDefaultFreeTextLength = 2000;
-constexpr int kMaxFreeTextLength = 100000;
 constexpr absl::string_view kKindPrefix = "SURVEY_KIND_";
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
@@ -48,12 +47,14 @@ bool IsKey(absl::string_view key) {
 
 absl::Status CheckKey(absl::string_view field, absl::string_view key) {
   if (key.empty()) return Invalid(field, "required");
+  CONVENE_RETURN_IF_ERROR(CheckLength(field, key, kMaxKeyLength));
   if (!IsKey(key)) return Invalid(field, absl::StrCat("\"", key, "\" must match [a-z0-9_]+"));
   return absl::OkStatus();
 }
 
 absl::Status CheckOptions(absl::string_view key,
                           const google::protobuf::RepeatedPtrField<v1::Option>& options) {
+  CONVENE_RETURN_IF_ERROR(CheckCount(key, options.size(), kMaxOptions, "options"));
   if (options.size() < 2) {
     return Invalid(key, absl::StrCat("needs at least 2 options, has ", options.size()));
   }
@@ -68,6 +69,8 @@ absl::Status CheckOptions(absl::string_view key,
     if (absl::StripAsciiWhitespace(option.label()).empty()) {
       return Invalid(absl::StrCat(field, ".label"), "required");
     }
+    CONVENE_RETURN_IF_ERROR(
+        CheckLength(absl::StrCat(field, ".label"), option.label(), kMaxLineLength));
   }
   return absl::OkStatus();
 }
@@ -84,6 +87,7 @@ absl::Status NormalizeQuestion(v1::Question& q) {
   const std::string& key = q.key();
   if (absl::StripAsciiWhitespace(q.text()).empty())
     return Invalid(absl::StrCat(key, ".text"), "required");
+  CONVENE_RETURN_IF_ERROR(CheckLength(absl::StrCat(key, ".text"), q.text(), kMaxLineLength));
   switch (q.kind_case()) {
     case v1::Question::KIND_NOT_SET:
       return Invalid(key, "no question kind set (likert, rating, single_choice, ...)");
@@ -95,6 +99,9 @@ absl::Status NormalizeQuestion(v1::Question& q) {
       if (likert.labels_size() != 0 && likert.labels_size() != likert.points()) {
         return Invalid(key, absl::StrCat("likert has ", likert.labels_size(), " labels for ",
                                          likert.points(), " points"));
+      }
+      for (const std::string& label : likert.labels()) {
+        CONVENE_RETURN_IF_ERROR(CheckLength(absl::StrCat(key, ".labels"), label, kMaxLineLength));
       }
       return absl::OkStatus();
     }
@@ -167,12 +174,19 @@ absl::Status NormalizeQuestion(v1::Question& q) {
 absl::Status NormalizeDefinition(v1::Survey& survey) {
   survey.set_title(std::string(absl::StripAsciiWhitespace(survey.title())));
   if (survey.title().empty()) return Invalid("title", "required");
+  CONVENE_RETURN_IF_ERROR(CheckLength("title", survey.title(), kMaxLineLength));
+  CONVENE_RETURN_IF_ERROR(CheckCount("sections", survey.sections_size(), kMaxSections, "sections"));
+  CONVENE_RETURN_IF_ERROR(
+      CheckCount("questions", survey.questions_size(), kMaxQuestions, "questions"));
   if (survey.kind() == v1::SURVEY_KIND_UNSPECIFIED) survey.set_kind(v1::SURVEY_KIND_EVALUATION);
 
   absl::flat_hash_set<std::string> sections;
   for (int i = 0; i < survey.sections_size(); ++i) {
     const std::string& key = survey.sections(i).key();
     if (key.empty()) return Invalid(absl::StrCat("sections[", i, "].key"), "required");
+    CONVENE_RETURN_IF_ERROR(CheckLength(absl::StrCat("sections[", i, "].key"), key, kMaxKeyLength));
+    CONVENE_RETURN_IF_ERROR(CheckLength(absl::StrCat("sections[", i, "].title"),
+                                        survey.sections(i).title(), kMaxLineLength));
     if (!sections.insert(key).second) {
       return Invalid(absl::StrCat("sections[", i, "].key"),
                      absl::StrCat("section \"", key, "\" appears twice"));
@@ -516,6 +530,10 @@ bool ContainsWords(absl::string_view text, absl::string_view keyword) {
 
 absl::Status NormalizeSurvey(v1::Survey& survey) {
   if (survey.event_id().empty()) return Invalid("event_id", "required");
+  CONVENE_RETURN_IF_ERROR(CheckLength("event_id", survey.event_id(), kMaxKeyLength));
+  CONVENE_RETURN_IF_ERROR(CheckLength("session_id", survey.session_id(), kMaxKeyLength));
+  CONVENE_RETURN_IF_ERROR(
+      CheckLength("linked_survey_id", survey.linked_survey_id(), kMaxKeyLength));
   return NormalizeDefinition(survey);
 }
 
@@ -734,6 +752,7 @@ std::vector<std::string> ApplyCodebook(const v1::Codebook& codebook, absl::strin
 
 absl::Status ValidateCodebook(const v1::Codebook& codebook) {
   if (codebook.rules().empty()) return Invalid("rules", "the codebook has no rules");
+  CONVENE_RETURN_IF_ERROR(CheckCount("rules", codebook.rules_size(), kMaxCodebookRules, "rules"));
   absl::flat_hash_set<std::string> codes;
   for (int i = 0; i < codebook.rules_size(); ++i) {
     const v1::CodeRule& rule = codebook.rules(i);
@@ -741,18 +760,37 @@ absl::Status ValidateCodebook(const v1::Codebook& codebook) {
     if (absl::StripAsciiWhitespace(rule.code()).empty()) {
       return Invalid(absl::StrCat(field, ".code"), "required");
     }
+    CONVENE_RETURN_IF_ERROR(CheckLength(absl::StrCat(field, ".code"), rule.code(), kMaxKeyLength));
+    CONVENE_RETURN_IF_ERROR(CheckCount(absl::StrCat(field, ".keywords"), rule.keywords_size(),
+                                       kMaxKeywords, "keywords"));
     if (!codes.insert(rule.code()).second) {
       return Invalid(absl::StrCat(field, ".code"),
                      absl::StrCat("code \"", rule.code(), "\" appears twice"));
     }
     bool any = false;
     for (const std::string& keyword : rule.keywords()) {
+      CONVENE_RETURN_IF_ERROR(
+          CheckLength(absl::StrCat(field, ".keywords"), keyword, kMaxLineLength));
       if (!absl::StripAsciiWhitespace(keyword).empty()) any = true;
     }
     if (!any) {
       return Invalid(absl::StrCat(field, ".keywords"),
                      absl::StrCat("code \"", rule.code(), "\" needs a non-empty keyword"));
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NormalizeCodes(absl::string_view field,
+                            google::protobuf::RepeatedPtrField<std::string>& codes) {
+  CONVENE_RETURN_IF_ERROR(CheckCount(field, codes.size(), kMaxCodesPerAnswer, "codes"));
+  absl::flat_hash_set<std::string> seen;
+  for (std::string& code : codes) {
+    CONVENE_RETURN_IF_ERROR(CheckLength(field, code, kMaxKeyLength));
+    code = std::string(absl::StripAsciiWhitespace(code));
+    if (code.empty()) return Invalid(field, "empty code");
+    if (!seen.insert(code).second)
+      return Invalid(field, absl::StrCat("code \"", code, "\" given twice"));
   }
   return absl::OkStatus();
 }

@@ -22,8 +22,6 @@
 
 namespace convene::survey {
 
-namespace v1 = ::convene::survey::v1;
-
 // Checks a survey's definition and fills defaults, in place:
 //  - title (trimmed) and event_id are required; kind defaults to EVALUATION;
 //  - sections have non-empty, unique keys; a question's section must be one of them;
@@ -36,7 +34,10 @@ namespace v1 = ::convene::survey::v1;
 //    the issue's own example definition has maxSelections 3 with two options;
 //  - number: finite bounds, min <= max when both are set;
 //  - free text: max_length 0 becomes 2000; at most 100000;
-//  - quiz: correct is an option key; points 0 becomes 1, negative is rejected.
+//  - quiz: correct is an option key; points 0 becomes 1, negative is rejected;
+//  - the limits (limits.h): at most kMaxQuestions questions, kMaxSections sections and kMaxOptions
+//    options per question; keys of at most kMaxKeyLength characters; title, question texts and
+//    labels of at most kMaxLineLength.
 // On error the survey may be partly normalised.
 absl::Status NormalizeSurvey(v1::Survey& survey);
 
@@ -115,8 +116,16 @@ class ResponseLayout {
 std::vector<std::string> ApplyCodebook(const v1::Codebook& codebook, absl::string_view text);
 
 // INVALID_ARGUMENT naming the field unless the codebook has at least one rule, every code is
-// non-empty and unique, and every rule has at least one non-empty keyword.
+// non-empty and unique, and every rule has at least one non-empty keyword; and within the limits
+// (limits.h): kMaxCodebookRules rules of kMaxKeywords keywords, codes of kMaxKeyLength and keywords
+// of kMaxLineLength characters.
 absl::Status ValidateCodebook(const v1::Codebook& codebook);
+
+// The codes an evaluator sets on one answer: trimmed in place; INVALID_ARGUMENT naming `field` for
+// an empty or repeated code, more than kMaxCodesPerAnswer codes or a code longer than
+// kMaxKeyLength characters.
+absl::Status NormalizeCodes(absl::string_view field,
+                            google::protobuf::RepeatedPtrField<std::string>& codes);
 
 }  // namespace convene::survey
 

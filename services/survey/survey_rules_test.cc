@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "services/common/limits.h"
 #include "services/common/testing/status_matchers.h"
 
 namespace convene::survey {
@@ -628,6 +630,159 @@ TEST(ValidateCodebookTest, GoodAndBad) {
   no_keyword.mutable_rules(0)->add_keywords("  ");
   EXPECT_THAT(ValidateCodebook(no_keyword),
               StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("rules[0].keywords: ")));
+}
+
+// --- Limits (services/common/limits.h) --------------------------------------------------------
+
+std::string Repeat(const std::string& unit, size_t times) {
+  std::string out;
+  for (size_t i = 0; i < times; ++i) out += unit;
+  return out;
+}
+
+TEST(NormalizeSurveyLimitsTest, QuestionsSectionsAndOptionsAreCounted) {
+  v1::Survey many = AllKinds();
+  while (many.questions_size() < kMaxQuestions) {
+    v1::Question* q = many.add_questions();
+    q->set_key("q" + std::to_string(many.questions_size()));
+    q->set_text("Question");
+    q->mutable_rating();
+  }
+  EXPECT_THAT(NormalizeSurvey(many), IsOk());
+  v1::Question* extra = many.add_questions();
+  extra->set_key("one_too_many");
+  extra->set_text("Question");
+  extra->mutable_rating();
+  EXPECT_THAT(NormalizeSurvey(many), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              StartsWith("questions: 201 questions, at most 200")));
+
+  v1::Survey sections = AllKinds();
+  for (int i = 0; i <= kMaxSections; ++i) sections.add_sections()->set_key("s" + std::to_string(i));
+  EXPECT_THAT(NormalizeSurvey(sections),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("sections: 201 sections, at most 200")));
+
+  for (const int kind : {0, 1, 2}) {
+    v1::Survey options = AllKinds();
+    v1::Question* q = options.add_questions();
+    q->set_key("choice");
+    q->set_text("Choose");
+    std::vector<std::string> keys;
+    for (int i = 0; i < kMaxOptions; ++i) keys.push_back("o" + std::to_string(i));
+    auto* list = kind == 0   ? q->mutable_single_choice()->mutable_options()
+                 : kind == 1 ? q->mutable_multiple_choice()->mutable_options()
+                             : q->mutable_quiz()->mutable_options();
+    if (kind == 2) q->mutable_quiz()->set_correct("o0");
+    AddOptions(list, keys);
+    EXPECT_THAT(NormalizeSurvey(options), IsOk()) << kind;
+    AddOptions(list, {"one_too_many"});
+    EXPECT_THAT(NormalizeSurvey(options), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                   StartsWith("choice: 51 options, at most 50")))
+        << kind;
+  }
+}
+
+TEST(NormalizeSurveyLimitsTest, TextAndKeysAreMeasuredInCharacters) {
+  struct Case {
+    std::function<void(v1::Survey&, const std::string&)> set;
+    size_t limit;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::Survey& s, const std::string& t) { s.set_title(t); }, kMaxLineLength, "title"},
+      {[](v1::Survey& s, const std::string& t) { s.mutable_questions(0)->set_text(t); },
+       kMaxLineLength, "overall.text"},
+      {[](v1::Survey& s, const std::string& t) {
+         s.mutable_questions(2)->mutable_single_choice()->mutable_options(0)->set_label(t);
+       },
+       kMaxLineLength, "format.options[0].label"},
+      {[](v1::Survey& s, const std::string& t) {
+         auto* likert = s.mutable_questions(0)->mutable_likert();
+         for (int i = 0; i < 5; ++i) likert->add_labels(i == 4 ? t : "label");
+       },
+       kMaxLineLength, "overall.labels"},
+      {[](v1::Survey& s, const std::string& t) {
+         v1::Section* section = s.add_sections();
+         section->set_key("part_1");
+         section->set_title(t);
+       },
+       kMaxLineLength, "sections[0].title"},
+      {[](v1::Survey& s, const std::string& t) { s.set_event_id(t); }, kMaxKeyLength, "event_id"},
+      {[](v1::Survey& s, const std::string& t) { s.set_linked_survey_id(t); }, kMaxKeyLength,
+       "linked_survey_id"},
+  };
+  for (const Case& c : cases) {
+    v1::Survey fits = AllKinds();
+    c.set(fits, Repeat("ễ", c.limit));
+    EXPECT_THAT(NormalizeSurvey(fits), IsOk()) << c.field;
+    v1::Survey over = AllKinds();
+    c.set(over, Repeat("ễ", c.limit + 1));
+    EXPECT_THAT(NormalizeSurvey(over),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         StartsWith(c.field + ": " + std::to_string(c.limit + 1) +
+                                    " characters, at most " + std::to_string(c.limit))))
+        << c.field;
+  }
+  // Keys are [a-z0-9_]+, so only ASCII; the limit applies before the pattern.
+  v1::Survey long_key = AllKinds();
+  long_key.mutable_questions(1)->set_key(std::string(kMaxKeyLength + 1, 'k'));
+  EXPECT_THAT(NormalizeSurvey(long_key),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("questions[1].key: 101 characters, at most 100")));
+  v1::Survey free_text = AllKinds();
+  free_text.mutable_questions(5)->mutable_free_text()->set_max_length(kMaxFreeTextLength + 1);
+  EXPECT_THAT(NormalizeSurvey(free_text), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                   HasSubstr("max_length must be 1..100000")));
+}
+
+TEST(ValidateCodebookTest, Limits) {
+  v1::Codebook rules;
+  for (int i = 0; i <= kMaxCodebookRules; ++i) {
+    v1::CodeRule* rule = rules.add_rules();
+    rule->set_code("code_" + std::to_string(i));
+    rule->add_keywords("word");
+  }
+  EXPECT_THAT(ValidateCodebook(rules), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                StartsWith("rules: 201 rules, at most 200")));
+  v1::Codebook keywords = Book();
+  for (int i = 0; i < kMaxKeywords; ++i) keywords.mutable_rules(0)->add_keywords("w");
+  EXPECT_THAT(ValidateCodebook(keywords),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("rules[0].keywords: 202 keywords, at most 200")));
+  v1::Codebook long_code = Book();
+  long_code.mutable_rules(1)->set_code(std::string(kMaxKeyLength + 1, 'c'));
+  EXPECT_THAT(ValidateCodebook(long_code), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                    StartsWith("rules[1].code: 101 characters")));
+  v1::Codebook long_keyword = Book();
+  long_keyword.mutable_rules(2)->add_keywords(Repeat("ễ", kMaxLineLength + 1));
+  EXPECT_THAT(ValidateCodebook(long_keyword),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("rules[2].keywords: 1001 characters")));
+}
+
+TEST(NormalizeCodesTest, TrimsAndRefusesEmptyRepeatedTooManyOrTooLong) {
+  google::protobuf::RepeatedPtrField<std::string> codes;
+  *codes.Add() = " peer_learning ";
+  *codes.Add() = "tools";
+  ASSERT_THAT(NormalizeCodes("answer_codes.codes", codes), IsOk());
+  EXPECT_THAT(codes, ElementsAre("peer_learning", "tools"));
+  *codes.Add() = "tools ";
+  EXPECT_THAT(NormalizeCodes("answer_codes.codes", codes),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("\"tools\" given twice")));
+  codes.Clear();
+  *codes.Add() = " ";
+  EXPECT_THAT(NormalizeCodes("answer_codes.codes", codes),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty code")));
+  codes.Clear();
+  for (int i = 0; i <= kMaxCodesPerAnswer; ++i) *codes.Add() = "c" + std::to_string(i);
+  EXPECT_THAT(NormalizeCodes("answer_codes.codes", codes),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("answer_codes.codes: 51 codes, at most 50")));
+  codes.Clear();
+  *codes.Add() = std::string(kMaxKeyLength + 1, 'c');
+  EXPECT_THAT(NormalizeCodes("answer_codes.codes", codes),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("answer_codes.codes: 101 characters, at most 100")));
 }
 
 }  // namespace

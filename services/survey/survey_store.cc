@@ -204,11 +204,17 @@ absl::StatusOr<Page<v1::Response>> SurveyStore::ResponsesOf(absl::string_view su
 }
 
 absl::StatusOr<Page<std::string>> SurveyStore::ResponseBytesOf(absl::string_view survey_id,
-                                                               int64_t cursor, int limit) {
+                                                               int64_t cursor, int limit,
+                                                               int64_t max_bytes) {
   Statement stmt(*db_, kSelectResponsesSql);
   stmt.BindText(1, survey_id).BindInt64(2, cursor).BindInt64(3, limit + 1);
+  int64_t bytes = 0;
   return sqlite::ReadPage<std::string>(
-      stmt, limit, [](Statement& row) -> absl::StatusOr<std::string> { return row.ColumnBlob(1); });
+      stmt, limit, [](Statement& row) -> absl::StatusOr<std::string> { return row.ColumnBlob(1); },
+      [&bytes, max_bytes](const std::string& response) {
+        bytes += static_cast<int64_t>(response.size());
+        return bytes >= max_bytes;
+      });
 }
 
 absl::Status SurveyStore::BumpResponsesRevision(absl::string_view survey_id) {

@@ -24,8 +24,6 @@
 
 namespace convene::survey {
 
-namespace v1 = ::convene::survey::v1;
-
 struct TokenRecord {
   std::string participant_id;
   bool used = false;
@@ -70,9 +68,10 @@ class SurveyStore {
   // In submission order, after `cursor` (0 = from the start).
   absl::StatusOr<Page<v1::Response>> ResponsesOf(absl::string_view survey_id, int64_t cursor,
                                                  int limit);
-  // The same page as stored bytes (serialized Response messages), without parsing them.
+  // The same page as stored bytes (serialized Response messages), without parsing them, ended
+  // early once its responses reach `max_bytes` (a page always holds at least one).
   absl::StatusOr<Page<std::string>> ResponseBytesOf(absl::string_view survey_id, int64_t cursor,
-                                                    int limit);
+                                                    int limit, int64_t max_bytes);
   // How many times stored responses of the survey changed after submission.
   absl::Status BumpResponsesRevision(absl::string_view survey_id);
   absl::StatusOr<int64_t> ResponsesRevision(absl::string_view survey_id);

@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "services/common/testing/process.h"
 #include "services/common/testing/status_matchers.h"
 
@@ -121,6 +125,42 @@ TEST_F(SurveyStoreTest, ResponsesPageInSubmissionOrderAndSurviveReopen) {
   EXPECT_EQ(store_->SurveysOfEvent("evt_1")->size(), 2u);
   EXPECT_THAT(store_->GetSurvey("srv_9"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("srv_9")));
+}
+
+TEST_F(SurveyStoreTest, ResponseBytesPagesEndAtTheirByteBudget) {
+  AddSurvey("srv_1", "evt_1");
+  std::vector<std::string> stored;
+  {
+    auto txn = store_->BeginWrite();
+    for (int i = 0; i < 5; ++i) {
+      v1::Response response;
+      response.set_id("rsp_" + std::to_string(i));
+      response.set_survey_id("srv_1");
+      v1::Answer* answer = response.add_answers();
+      answer->set_question_key("note");
+      answer->set_text(std::string(1000, 'a'));
+      ASSERT_THAT(store_->InsertResponse(response, false), IsOk());
+    }
+    ASSERT_THAT(txn->Commit(), IsOk());
+  }
+  auto lock = store_->LockForRead();
+  // 2500 bytes hold two responses of about 1000 bytes and reach the budget with the third: pages
+  // of 3 and 2 although 500 were asked for; a budget of 1 byte still gives one response a page.
+  for (const auto& [budget, sizes] : std::vector<std::pair<int64_t, std::vector<size_t>>>{
+           {2500, {3, 2}}, {1, {1, 1, 1, 1, 1}}, {1 << 20, {5}}}) {
+    std::vector<size_t> pages;
+    int64_t cursor = 0;
+    int total = 0;
+    do {
+      auto page = store_->ResponseBytesOf("srv_1", cursor, 500, budget);
+      ASSERT_TRUE(page.ok()) << page.status();
+      pages.push_back(page->items.size());
+      total += static_cast<int>(page->items.size());
+      cursor = page->next_cursor;
+    } while (cursor != 0);
+    EXPECT_EQ(pages, sizes) << "budget " << budget;
+    EXPECT_EQ(total, 5);
+  }
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "services/common/dates.h"
 #include "services/common/enum_names.h"
 #include "services/common/ids.h"
+#include "services/common/limits.h"
 #include "services/common/requests.h"
 #include "services/common/status.h"
 #include "services/survey/survey_rules.h"
@@ -58,21 +59,6 @@ void ClearOutputOnly(v1::Survey& survey) {
 absl::Time SubmitTime(absl::Time now, bool anonymous) {
   if (!anonymous) return now;
   return absl::FromUnixSeconds(absl::ToUnixSeconds(now) / 3600 * 3600);
-}
-
-// INVALID_ARGUMENT naming `field` unless `codes` are non-empty after trimming and distinct; trims
-// them in place.
-absl::Status NormalizeCodes(absl::string_view field,
-                            google::protobuf::RepeatedPtrField<std::string>& codes) {
-  absl::flat_hash_set<std::string> seen;
-  for (std::string& code : codes) {
-    code = std::string(absl::StripAsciiWhitespace(code));
-    if (code.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": empty code"));
-    if (!seen.insert(code).second) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ": code \"", code, "\" given twice"));
-    }
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -402,6 +388,7 @@ absl::Status Surveyor::SubmitResponse(const v1::SubmitResponseRequest& request,
 absl::Status Surveyor::ImportResponses(const v1::ImportResponsesRequest& request,
                                        v1::ImportResponsesResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("survey_id", request.survey_id()));
+  CONVENE_RETURN_IF_ERROR(CheckImportRows(request.rows_size()));
   auto txn = store_->BeginWrite();
   CONVENE_RETURN_IF_ERROR(txn->status());
   CONVENE_ASSIGN_OR_RETURN(
@@ -442,6 +429,8 @@ absl::Status Surveyor::ImportResponses(const v1::ImportResponsesRequest& request
     }
     response->set_imported_count(static_cast<int>(good.size()));
   }
+  // Row errors may quote their cells; an answer that could not be sent must not be stored either.
+  CONVENE_RETURN_IF_ERROR(CheckResponseSize(*response, "import the file in parts"));
   CONVENE_RETURN_IF_ERROR(LogResponseFor(store_->db(), "ImportResponses", request, *response));
   return txn->Commit();
 }
@@ -457,6 +446,8 @@ absl::Status Surveyor::CodeAnswers(const v1::CodeAnswersRequest& request,
         "or neither");
   }
   if (by_codebook) CONVENE_RETURN_IF_ERROR(ValidateCodebook(request.codebook()));
+  CONVENE_RETURN_IF_ERROR(
+      CheckCount("answer_codes", request.answer_codes_size(), kMaxImportRows, "answers"));
   // The corrections by response id.
   std::map<std::string, google::protobuf::RepeatedPtrField<std::string>> corrections;
   for (const v1::AnswerCodes& single : request.answer_codes()) {
@@ -549,7 +540,9 @@ absl::Status Surveyor::ResponsesPage(const v1::StreamResponsesRequest& request, 
   {
     auto lock = store_->LockForRead();
     CONVENE_RETURN_IF_ERROR(store_->GetSurvey(request.survey_id()).status());
-    CONVENE_ASSIGN_OR_RETURN(responses, store_->ResponseBytesOf(request.survey_id(), cursor, size));
+    // Cut by bytes too, so that a page of long answers stays far below the message limit.
+    CONVENE_ASSIGN_OR_RETURN(
+        responses, store_->ResponseBytesOf(request.survey_id(), cursor, size, kMaxStreamPageBytes));
   }
   *next_page_token = responses.next_cursor == 0 ? "" : PageToken(responses.next_cursor);
   const std::string resume_token =

@@ -170,16 +170,19 @@ struct Page {
 
 // Steps `stmt` into a page: the statement's column 0 is the row's sequence number and it asks for
 // limit + 1 rows (the extra one only tells that there is a next page); `read(stmt)` turns the
-// current row into an item (absl::StatusOr<T>).
-template <typename T, typename Read>
-absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read) {
+// current row into an item (absl::StatusOr<T>). `full(item)`, called with each item added, may end
+// the page early by returning true (a page that must stay under a size in bytes, say); the next
+// page then starts after that item.
+template <typename T, typename Read, typename Full>
+absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read, Full full) {
   Page<T> page;
   int64_t last = 0;
+  bool is_full = false;
   while (true) {
     absl::StatusOr<bool> has_row = stmt.Step();
     if (!has_row.ok()) return has_row.status();
     if (!*has_row) break;
-    if (static_cast<int>(page.items.size()) == limit) {
+    if (static_cast<int>(page.items.size()) == limit || is_full) {
       page.next_cursor = last;
       break;
     }
@@ -187,9 +190,15 @@ absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read) {
     absl::StatusOr<T> item = read(stmt);
     if (!item.ok()) return item.status();
     page.items.push_back(*std::move(item));
+    is_full = full(page.items.back());
   }
   page.last_cursor = last;
   return page;
+}
+
+template <typename T, typename Read>
+absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read) {
+  return ReadPage<T>(stmt, limit, std::move(read), [](const T&) { return false; });
 }
 
 // One connection shared by all of a service's threads, with one mutex serialising every use: what a

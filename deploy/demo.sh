@@ -29,6 +29,8 @@ step "Starting the stack (data and logs under $CONVENE_DATA_DIR)"
 "$stack" stop >/dev/null 2>&1 || true
 rm -rf "$CONVENE_DATA_DIR"
 "$stack" start
+# The first organiser's credential, written by registration at its first start (chmod 600).
+export CONVENE_TOKEN_FILE="$CONVENE_DATA_DIR/credentials/organiser.token"
 
 step "The organiser creates the event: 2 days in Kuala Lumpur, 45 seats"
 event=$(run convene event create \
@@ -51,6 +53,23 @@ run convene participant import --event "$event" "$bad" || echo "(exit status $? 
 
 step "The corrected list: 51 participants from 8 countries (UTF-8 names, UN country names)"
 run convene participant import --event "$event" deploy/demo/participants.csv
+
+step "The organiser hands out credentials: a facilitator and an evaluator for this event only"
+run convene auth create --name "Facilitator, Kuala Lumpur" --role facilitator --event "$event" \
+  >"$CONVENE_DATA_DIR/credentials/facilitator.token"
+run convene auth create --name "Evaluator, Kuala Lumpur" --role evaluator --event "$event" \
+  >"$CONVENE_DATA_DIR/credentials/evaluator.token"
+chmod 600 "$CONVENE_DATA_DIR"/credentials/*.token
+run convene auth list
+as_facilitator() { CONVENE_TOKEN_FILE="$CONVENE_DATA_DIR/credentials/facilitator.token" "$@"; }
+as_evaluator() { CONVENE_TOKEN_FILE="$CONVENE_DATA_DIR/credentials/evaluator.token" "$@"; }
+echo "The facilitator sees participants without their contact details:"
+as_facilitator convene participant list --event "$event" --limit 3
+echo "... and may not change the list:"
+as_facilitator convene participant add --event "$event" --name "Not Allowed" \
+  --email x@example.org --country Malaysia || echo "(exit status $? - as expected)"
+echo "A call without a credential is refused:"
+CONVENE_TOKEN_FILE= HOME=/nonexistent convene event list || echo "(exit status $? - as expected)"
 
 step "A late registration goes to the waitlist; a duplicate email is refused"
 late=$(run convene participant add --event "$event" --name "Aigerim Bekova" \

@@ -2,7 +2,7 @@
 // its usage text, and the function that runs it. Each noun's file
 // (event_commands.cc, participant_commands.cc, agenda_commands.cc,
 // groups_commands.cc, survey_commands.cc, report_commands.cc,
-// status_command.cc) returns its commands; main.cc dispatches among them.
+// status_command.cc, auth_commands.cc) returns its commands; main.cc dispatches among them.
 #ifndef CONVENE_CLIENTS_CLI_COMMAND_H_
 #define CONVENE_CLIENTS_CLI_COMMAND_H_
 
@@ -60,6 +60,7 @@ std::vector<Command> AgendaCommands();
 std::vector<Command> GroupsCommands();
 std::vector<Command> SurveyCommands();
 std::vector<Command> ReportCommands();
+std::vector<Command> AuthCommands();
 
 // The value of a flag a command cannot do without, e.g. --event; a usage
 // error when it is missing.

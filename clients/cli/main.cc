@@ -12,6 +12,7 @@
 #include "clients/cli/args.h"
 #include "clients/cli/command.h"
 #include "clients/cli/output.h"
+#include "clients/cli/service_client.h"
 
 namespace convene::cli {
 namespace {
@@ -19,7 +20,7 @@ namespace {
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto group : {EventCommands(), ParticipantCommands(), AgendaCommands(), GroupsCommands(),
-                     SurveyCommands(), ReportCommands(), StatusCommands()}) {
+                     SurveyCommands(), ReportCommands(), AuthCommands(), StatusCommands()}) {
     for (auto& command : group) all.push_back(std::move(command));
   }
   return all;
@@ -95,7 +96,12 @@ std::string Usage(const std::vector<Command>& commands, absl::string_view noun) 
                   "\nEnum values are written as shown (civil-society, in-person); case, "
                   "spaces\nand '-' or '_' do not matter.\n"
                   "Services are found at $CONVENE_<SERVICE>_ADDR, e.g. "
-                  "CONVENE_REGISTRATION_ADDR\n(default 127.0.0.1:50051).\n");
+                  "CONVENE_REGISTRATION_ADDR\n(default 127.0.0.1:50051).\n"
+                  "Your credential is read from $CONVENE_TOKEN, else the file named by\n"
+                  "$CONVENE_TOKEN_FILE, else ~/.config/convene/token (chmod 600); an organiser\n"
+                  "gives it to you with 'convene auth create'. With TLS, $CONVENE_TLS_CA names\n"
+                  "the authority's certificate (and $CONVENE_TLS_CERT, $CONVENE_TLS_KEY your own\n"
+                  "for mutual TLS).\n");
   return out;
 }
 
@@ -207,6 +213,7 @@ int Run(std::vector<std::string> tokens) {
   }
   invocation.args = *std::move(args);
 
+  if (absl::Status loaded = LoadCredentials(); !loaded.ok()) return Fail(loaded);
   absl::Status status = command->run(invocation);
   std::cout.flush();
   if (!status.ok()) return Fail(status, command_help);

@@ -1,10 +1,14 @@
 #include "clients/cli/service_client.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "services/common/auth.h"
 #include "services/common/client.h"
 #include "services/common/status.h"
 
@@ -28,6 +32,44 @@ std::string ServiceAddress(absl::string_view service) {
     }
   }
   return "";
+}
+
+namespace {
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
+}  // namespace
+
+absl::Status LoadCredentials() {
+  if (std::string token = Env("CONVENE_TOKEN"); !token.empty()) {
+    SetCallCredential(std::string(absl::StripAsciiWhitespace(token)));
+  } else if (std::string path = Env("CONVENE_TOKEN_FILE"); !path.empty()) {
+    CONVENE_ASSIGN_OR_RETURN(std::string from_file, ReadCredentialFile(path));
+    SetCallCredential(from_file);
+  } else if (std::string home = Env("HOME"); !home.empty()) {
+    const std::string fallback = absl::StrCat(home, "/.config/convene/token");
+    if (access(fallback.c_str(), F_OK) == 0) {
+      CONVENE_ASSIGN_OR_RETURN(std::string from_file, ReadCredentialFile(fallback));
+      SetCallCredential(from_file);
+    }
+  }
+  if (std::string ca = Env("CONVENE_TLS_CA"); !ca.empty()) {
+    TlsFiles tls;
+    CONVENE_ASSIGN_OR_RETURN(tls.ca, ReadPemFile(ca));
+    const std::string cert = Env("CONVENE_TLS_CERT"), key = Env("CONVENE_TLS_KEY");
+    if (cert.empty() != key.empty()) {
+      return absl::FailedPreconditionError("CONVENE_TLS_CERT and CONVENE_TLS_KEY go together");
+    }
+    if (!cert.empty()) {
+      CONVENE_ASSIGN_OR_RETURN(tls.cert, ReadPemFile(cert));
+      CONVENE_ASSIGN_OR_RETURN(tls.key, ReadPemFile(key));
+    }
+    SetChannelTls(tls);
+  }
+  return absl::OkStatus();
 }
 
 ServiceClient::ServiceClient(absl::string_view service, absl::Duration timeout)

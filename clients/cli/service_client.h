@@ -29,6 +29,13 @@ const std::vector<ServiceInfo>& Services();
 // "registration" -> $CONVENE_REGISTRATION_ADDR, else "127.0.0.1:50051".
 std::string ServiceAddress(absl::string_view service);
 
+// The user's credential for every call (SetCallCredential): $CONVENE_TOKEN, else the file named by
+// $CONVENE_TOKEN_FILE, else ~/.config/convene/token when it exists; none otherwise. And TLS when
+// $CONVENE_TLS_CA names the authority's certificate ($CONVENE_TLS_CERT and $CONVENE_TLS_KEY add
+// the user's own for mutual TLS). FAILED_PRECONDITION naming a file that cannot be used (readable
+// by others, say).
+absl::Status LoadCredentials();
+
 class ServiceClient {
  public:
   ServiceClient(absl::string_view service, absl::Duration timeout);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <utility>
@@ -26,6 +27,7 @@
 #include "convene/survey/v1/survey_service.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/ids.h"
+#include "services/common/auth.h"
 #include "services/common/status.h"
 #include "services/survey/survey_rules.h"
 
@@ -359,7 +361,14 @@ absl::Status Tokens(const Invocation& in) {
 
 absl::Status Respond(const Invocation& in) {
   const std::string& id = in.args.positional()[0];
-  CONVENE_ASSIGN_OR_RETURN(std::string token, RequiredFlag(in.args, "token"));
+  // The survey token: --token, or $CONVENE_SURVEY_TOKEN (which does not show in `ps`).
+  std::string token = in.args.Get("token");
+  if (token.empty() && std::getenv("CONVENE_SURVEY_TOKEN") != nullptr) {
+    token = std::getenv("CONVENE_SURVEY_TOKEN");
+  }
+  if (token.empty()) return UsageError("--token is required (or set CONVENE_SURVEY_TOKEN)");
+  // A respondent without a credential of their own calls with the survey token itself.
+  if (CallCredential().empty()) SetCallCredential(token);
   const std::string path = in.args.Get("answers");
   const bool ask = path.empty();
   if (ask && !isatty(STDIN_FILENO)) {

@@ -8,7 +8,9 @@
 #   deploy/local/stack.sh status  [--data DIR]   which services run, their pids, addresses and logs
 #
 # DIR defaults to $CONVENE_DATA_DIR or ./.stack. Layout: DIR/<service>/ (database), DIR/logs/<service>.log,
-# DIR/run/<service>.pid. Binaries come from $CONVENE_BIN_DIR or build/bin (built on demand).
+# DIR/run/<service>.pid, DIR/credentials/{service,organiser}.token (the stack's service credential,
+# and the first organiser's: `export CONVENE_TOKEN_FILE=DIR/credentials/organiser.token` to use the
+# CLI as that organiser). Binaries come from $CONVENE_BIN_DIR or build/bin (built on demand).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -47,7 +49,8 @@ start() {
     echo "Building Convene (first run)..."
     "$root/deploy/build.sh" >/dev/null
   fi
-  mkdir -p "$data/logs" "$data/run"
+  mkdir -p "$data/logs" "$data/run" "$data/credentials"
+  chmod 700 "$data/credentials"
   local spec name address pid
   local require=()
   for spec in "${services[@]}"; do
@@ -64,7 +67,12 @@ start() {
       exit 1
     fi
     mkdir -p "$data/$name"
-    flags=(--listen="$address" --data_dir="$data/$name")
+    # One service credential for the stack (written by the first service, readable by its owner
+    # only); registration also writes the first organiser's credential (organiser.token).
+    flags=(--listen="$address" --data_dir="$data/$name" --credential_file="$data/credentials/service.token")
+    if [ "$name" = registration ]; then
+      flags+=(--bootstrap_credential_file="$data/credentials/organiser.token")
+    fi
     # Services that call others are told where those listen (registration_addr, ...).
     if [ "$name" != registration ]; then
       flags+=(--registration_addr="$(address_of registration:50051)")

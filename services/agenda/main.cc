@@ -3,10 +3,12 @@
 // keeps its database in DIR/agenda.db and asks registration about events and participants.
 #include <string>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "services/agenda/agenda_service.h"
 #include "services/agenda/agenda_store.h"
 #include "services/agenda/scheduler.h"
+#include "services/common/auth.h"
 #include "services/common/registration_client.h"
 #include "services/common/server.h"
 
@@ -21,5 +23,7 @@ int main(int argc, char** argv) {
   auto registration = convene::RegistrationClient::FromFlags();
   convene::agenda::Scheduler scheduler(store->get(), registration.get());
   convene::agenda::AgendaServiceImpl service(&scheduler);
+  convene::VerifierPoller credentials(absl::GetFlag(FLAGS_registration_addr),
+                                      &convene::ServerGatekeeper());
   return convene::ServeUntilSignalled({&service});
 }

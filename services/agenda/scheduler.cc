@@ -232,6 +232,20 @@ void Scheduler::Present(std::vector<v1::Session>& sessions, const Directory& dir
   }
 }
 
+absl::StatusOr<std::string> Scheduler::EventOfSession(absl::string_view session_id) {
+  CONVENE_RETURN_IF_ERROR(Required("session_id", session_id));
+  auto lock = store_->LockForRead();
+  CONVENE_ASSIGN_OR_RETURN(v1::Session session, store_->GetSession(session_id));
+  return session.event_id();
+}
+
+absl::StatusOr<std::string> Scheduler::EventOfParticipant(absl::string_view participant_id) {
+  CONVENE_RETURN_IF_ERROR(Required("participant_id", participant_id));
+  CONVENE_ASSIGN_OR_RETURN(registration::v1::Participant participant,
+                           registration_->GetParticipant(participant_id));
+  return participant.event_id();
+}
+
 absl::Status Scheduler::GetSession(const v1::GetSessionRequest& request,
                                    v1::GetSessionResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("session_id", request.session_id()));

@@ -27,6 +27,10 @@ class Scheduler {
 
   absl::Status AddSession(const v1::AddSessionRequest& request, v1::AddSessionResponse* response);
   absl::Status GetSession(const v1::GetSessionRequest& request, v1::GetSessionResponse* response);
+  // For permission checks: the event of a session, of a participant (asked of registration);
+  // NOT_FOUND naming the id.
+  absl::StatusOr<std::string> EventOfSession(absl::string_view session_id);
+  absl::StatusOr<std::string> EventOfParticipant(absl::string_view participant_id);
   absl::Status ListSessions(const v1::ListSessionsRequest& request,
                             v1::ListSessionsResponse* response);
   absl::Status UpdateSession(const v1::UpdateSessionRequest& request,

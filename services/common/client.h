@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "services/common/limits.h"
@@ -19,11 +20,28 @@ namespace convene {
 // Calls between services default to this deadline.
 inline constexpr absl::Duration kDefaultCallTimeout = absl::Seconds(10);
 
-// An insecure channel to HOST:PORT that sends and accepts messages up to
-// kMaxMessageBytes (limits.h).
+// PEM texts for TLS: the authority's certificate(s), and this side's own certificate and key (for
+// mutual TLS; empty otherwise).
+struct TlsFiles {
+  std::string ca;
+  std::string cert;
+  std::string key;
+};
+
+// The text of the PEM file at `path`; FAILED_PRECONDITION naming it when it cannot be read or
+// holds no PEM block.
+absl::StatusOr<std::string> ReadPemFile(const std::string& path);
+
+// Channels made after this use TLS, checking the server against `files.ca` (and presenting
+// files.cert when set). Call before any channel is made.
+void SetChannelTls(TlsFiles files);
+
+// A channel to HOST:PORT that sends and accepts messages up to kMaxMessageBytes (limits.h): TLS
+// when SetChannelTls was called, else plain (loopback and trusted networks only).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
-// A fresh context whose deadline is `timeout` from now.
+// A fresh context whose deadline is `timeout` from now, carrying this process's credential
+// (SetCallCredential, auth.h).
 std::unique_ptr<grpc::ClientContext> NewCallContext(absl::Duration timeout = kDefaultCallTimeout);
 
 // What a service reports when a call to another service failed: UNAVAILABLE naming `service` and

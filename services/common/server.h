@@ -29,13 +29,19 @@
 ABSL_DECLARE_FLAG(std::string, listen);
 ABSL_DECLARE_FLAG(std::string, data_dir);
 ABSL_DECLARE_FLAG(double, drain_seconds);
+ABSL_DECLARE_FLAG(std::string, credential_file);
 
 namespace convene {
 
 // Blocks SIGTERM and SIGINT (so that only the shutdown thread sees them; call
 // it before any thread is started), parses the flags, and fills in --listen
-// with `default_listen` when it was not given.
-void InitServer(int argc, char** argv, absl::string_view program, absl::string_view default_listen);
+// with `default_listen` when it was not given. Reads (or writes) the service
+// credential of --credential_file, which every call to another service carries
+// and which the gatekeeper accepts; reads the TLS files. Exits with a clear
+// message when any of them is wrong. `accept_survey_tokens`: participants may
+// call with a survey token instead of a credential (the survey service).
+void InitServer(int argc, char** argv, absl::string_view program, absl::string_view default_listen,
+                bool accept_survey_tokens = false);
 
 // --data_dir, created if missing. Exits with a clear message when it cannot be
 // created.

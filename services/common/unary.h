@@ -17,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "services/common/auth.h"
 #include "services/common/status.h"
 
 namespace convene {
@@ -55,6 +56,35 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Operation&
   ServerCalls().Leave();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
+}
+
+// Serve, for a call that needs a credential: authenticates the caller (ServerGatekeeper), checks
+// that its role is one of `roles`, then runs operation(caller), which checks the events it touches
+// (CheckEvent) and leaves out what the caller may not see.
+template <typename Operation>
+grpc::ServerUnaryReactor* ServeAs(grpc::CallbackServerContext* context, const RoleSet& roles,
+                                  Operation&& operation) {
+  return Serve(context, [&]() -> absl::Status {
+    absl::StatusOr<Caller> caller = ServerGatekeeper().Authenticate(*context);
+    if (!caller.ok()) return caller.status();
+    CONVENE_RETURN_IF_ERROR(CheckRole(*caller, roles));
+    return operation(*caller);
+  });
+}
+
+// ServeAs for a call about one event: `event_of()` (absl::StatusOr<std::string>) names the event
+// the request touches, and the caller must be allowed on it before operation() runs.
+template <typename EventOf, typename Operation>
+grpc::ServerUnaryReactor* ServeFor(grpc::CallbackServerContext* context, const RoleSet& roles,
+                                   EventOf&& event_of, Operation&& operation) {
+  return ServeAs(context, roles, [&](const Caller& caller) -> absl::Status {
+    if (!caller.AllEvents()) {
+      absl::StatusOr<std::string> event_id = event_of();
+      if (!event_id.ok()) return event_id.status();
+      CONVENE_RETURN_IF_ERROR(CheckEvent(caller, *event_id));
+    }
+    return operation();
+  });
 }
 
 }  // namespace convene

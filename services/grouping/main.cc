@@ -4,7 +4,9 @@
 // keeps its database in DIR/grouping.db and asks registration for the participants.
 #include <string>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/auth.h"
 #include "services/common/registration_client.h"
 #include "services/common/server.h"
 #include "services/grouping/grouping_service.h"
@@ -22,5 +24,7 @@ int main(int argc, char** argv) {
   auto registration = convene::RegistrationClient::FromFlags();
   convene::grouping::Planner planner(store->get(), registration.get());
   convene::grouping::GroupingServiceImpl service(&planner);
+  convene::VerifierPoller credentials(absl::GetFlag(FLAGS_registration_addr),
+                                      &convene::ServerGatekeeper());
   return convene::ServeUntilSignalled({&service});
 }

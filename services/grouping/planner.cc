@@ -166,6 +166,13 @@ absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanR
   return txn->Commit();
 }
 
+absl::StatusOr<std::string> Planner::EventOfPlan(absl::string_view plan_id) {
+  CONVENE_RETURN_IF_ERROR(Required("plan_id", plan_id));
+  auto lock = store_->LockForRead();
+  CONVENE_ASSIGN_OR_RETURN(StoredPlan stored, store_->GetPlan(plan_id));
+  return stored.plan.event_id();
+}
+
 absl::Status Planner::GetPlan(const v1::GetPlanRequest& request, v1::GetPlanResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("plan_id", request.plan_id()));
   auto lock = store_->LockForRead();

@@ -30,6 +30,8 @@ class Planner {
 
   absl::Status MakePlan(const v1::MakePlanRequest& request, v1::MakePlanResponse* response);
   absl::Status GetPlan(const v1::GetPlanRequest& request, v1::GetPlanResponse* response);
+  // For permission checks: the event of a plan; NOT_FOUND naming it.
+  absl::StatusOr<std::string> EventOfPlan(absl::string_view plan_id);
   absl::Status ListPlans(const v1::ListPlansRequest& request, v1::ListPlansResponse* response);
   absl::Status MoveMember(const v1::MoveMemberRequest& request, v1::MoveMemberResponse* response);
   absl::Status PublishPlan(const v1::PublishPlanRequest& request,

@@ -1,10 +1,13 @@
-// The gRPC handler of convene.registration.v1.RegistrationService. Thin by
-// design: every method forwards to the Registry (registry.h), which holds the
-// operations, and converts its status once.
+// The gRPC handlers of convene.registration.v1.RegistrationService and of
+// convene.auth.v1.AuthService. Thin by design: each method checks who calls
+// (ServeAs/ServeFor, unary.h), forwards to the Registry (registry.h) or the
+// Credentials (credentials.h), and converts its status once.
 #ifndef CONVENE_SERVICES_REGISTRATION_REGISTRATION_SERVICE_H_
 #define CONVENE_SERVICES_REGISTRATION_REGISTRATION_SERVICE_H_
 
+#include "convene/auth/v1/auth_service.grpc.pb.h"
 #include "convene/registration/v1/registration_service.grpc.pb.h"
+#include "services/registration/credentials.h"
 #include "services/registration/registry.h"
 
 namespace convene::registration {
@@ -52,6 +55,27 @@ class RegistrationServiceImpl final : public v1::RegistrationService::CallbackSe
 
  private:
   Registry* registry_;
+};
+
+class AuthServiceImpl final : public authv1::AuthService::CallbackService {
+ public:
+  explicit AuthServiceImpl(Credentials* credentials) : credentials_(credentials) {}
+
+  grpc::ServerUnaryReactor* CreateCredential(grpc::CallbackServerContext* context,
+                                             const authv1::CreateCredentialRequest* request,
+                                             authv1::CreateCredentialResponse* response) override;
+  grpc::ServerUnaryReactor* ListCredentials(grpc::CallbackServerContext* context,
+                                            const authv1::ListCredentialsRequest* request,
+                                            authv1::ListCredentialsResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeCredential(grpc::CallbackServerContext* context,
+                                             const authv1::RevokeCredentialRequest* request,
+                                             authv1::RevokeCredentialResponse* response) override;
+  grpc::ServerUnaryReactor* ListVerifiers(grpc::CallbackServerContext* context,
+                                          const authv1::ListVerifiersRequest* request,
+                                          authv1::ListVerifiersResponse* response) override;
+
+ private:
+  Credentials* credentials_;
 };
 
 }  // namespace convene::registration

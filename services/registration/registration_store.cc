@@ -52,6 +52,22 @@ CREATE TABLE check_ins (
 ) WITHOUT ROWID;
 )sql";
 
+// Credentials (auth.v1): the record without its secret, and the secret's SHA-256 digest.
+constexpr char kSchemaCredentials[] = R"sql(
+CREATE TABLE credentials (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  credential BLOB NOT NULL,
+  secret_sha256 BLOB NOT NULL
+);
+)sql";
+
+constexpr char kInsertCredentialSql[] =
+    "INSERT INTO credentials (id, credential, secret_sha256) VALUES (?, ?, ?)";
+constexpr char kUpdateCredentialSql[] = "UPDATE credentials SET credential = ? WHERE id = ?";
+constexpr char kListCredentialsSql[] =
+    "SELECT credential, secret_sha256 FROM credentials ORDER BY seq";
+
 constexpr char kInsertEventSql[] = "INSERT INTO events (id, event) VALUES (?, ?)";
 constexpr char kSelectEventSql[] = "SELECT event FROM events WHERE id = ?";
 constexpr char kUpdateEventSql[] = "UPDATE events SET event = ? WHERE id = ?";
@@ -145,8 +161,41 @@ int64_t Micros(const google::protobuf::Timestamp& t) {
 absl::StatusOr<std::unique_ptr<RegistrationStore>> RegistrationStore::Open(
     const std::string& path) {
   CONVENE_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open({.path = path}));
-  CONVENE_RETURN_IF_ERROR(db->Migrate({kSchemaV1, sqlite::kRequestLogSchema}));
+  CONVENE_RETURN_IF_ERROR(db->Migrate({kSchemaV1, sqlite::kRequestLogSchema, kSchemaCredentials}));
   return std::unique_ptr<RegistrationStore>(new RegistrationStore(std::move(db)));
+}
+
+absl::Status RegistrationStore::InsertCredential(const authv1::Credential& credential,
+                                                absl::string_view secret_sha256) {
+  Statement stmt(*db_, kInsertCredentialSql);
+  stmt.BindText(1, credential.id())
+      .BindBlob(2, credential.SerializeAsString())
+      .BindBlob(3, secret_sha256);
+  return stmt.Run();
+}
+
+absl::Status RegistrationStore::UpdateCredential(const authv1::Credential& credential) {
+  Statement stmt(*db_, kUpdateCredentialSql);
+  stmt.BindBlob(1, credential.SerializeAsString()).BindText(2, credential.id());
+  CONVENE_RETURN_IF_ERROR(stmt.Run());
+  if (stmt.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("credential ", credential.id(), " does not exist"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<StoredCredential>> RegistrationStore::ListCredentials() {
+  Statement stmt(*db_, kListCredentialsSql);
+  std::vector<StoredCredential> credentials;
+  while (true) {
+    CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) break;
+    StoredCredential stored;
+    CONVENE_ASSIGN_OR_RETURN(stored.credential, sqlite::ColumnMessage<authv1::Credential>(stmt, 0));
+    stored.secret_sha256 = stmt.ColumnBlob(1);
+    credentials.push_back(std::move(stored));
+  }
+  return credentials;
 }
 
 absl::Status RegistrationStore::InsertEvent(const v1::Event& event) {

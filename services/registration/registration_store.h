@@ -25,12 +25,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "convene/auth/v1/auth.pb.h"
 #include "convene/registration/v1/registration.pb.h"
 #include "services/common/sqlite/database.h"
 
 namespace convene::registration {
 
 using sqlite::Page;
+namespace authv1 = ::convene::auth::v1;
 
 struct ParticipantFilter {
   std::string event_id;
@@ -44,6 +46,11 @@ struct ParticipantFilter {
 // What a participation summary counts by.
 enum class SummaryKey { kCountry, kSector, kGender, kRole };
 
+struct StoredCredential {
+  authv1::Credential credential;
+  std::string secret_sha256;
+};
+
 class RegistrationStore {
  public:
   // Opens or creates `path` and applies the schema migrations.
@@ -56,6 +63,14 @@ class RegistrationStore {
 
   // The connection, for the request log (services/common/requests.h); under a transaction or lock.
   sqlite::Database& db() { return *db_; }
+
+  // Credentials: the record (no secret) and the SHA-256 digest of the secret.
+  absl::Status InsertCredential(const authv1::Credential& credential,
+                                absl::string_view secret_sha256);
+  // Rewrites the record (the digest never changes).
+  absl::Status UpdateCredential(const authv1::Credential& credential);
+  // All of them, oldest first (a few hundred at most).
+  absl::StatusOr<std::vector<StoredCredential>> ListCredentials();
 
   // Events. An event is kept whole as its proto; the columns beside it are for
   // ordering and lookup.

@@ -269,6 +269,13 @@ absl::Status Registry::ImportParticipants(const v1::ImportParticipantsRequest& r
   return txn->Commit();
 }
 
+absl::StatusOr<std::string> Registry::EventOfParticipant(absl::string_view participant_id) {
+  CONVENE_RETURN_IF_ERROR(Required("participant_id", participant_id));
+  auto lock = store_->LockForRead();
+  CONVENE_ASSIGN_OR_RETURN(v1::Participant participant, store_->GetParticipant(participant_id));
+  return participant.event_id();
+}
+
 absl::Status Registry::GetParticipant(const v1::GetParticipantRequest& request,
                                       v1::GetParticipantResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("participant_id", request.participant_id()));

@@ -40,6 +40,8 @@ class Registry {
                               v1::AddParticipantResponse* response);
   absl::Status ImportParticipants(const v1::ImportParticipantsRequest& request,
                                   v1::ImportParticipantsResponse* response);
+  // The event of a participant (for permission checks); NOT_FOUND naming it.
+  absl::StatusOr<std::string> EventOfParticipant(absl::string_view participant_id);
   absl::Status GetParticipant(const v1::GetParticipantRequest& request,
                               v1::GetParticipantResponse* response);
   absl::Status ListParticipants(const v1::ListParticipantsRequest& request,

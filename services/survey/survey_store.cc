@@ -1,6 +1,7 @@
 #include "services/survey/survey_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/crypto.h"
 #include "services/common/status.h"
 #include "services/survey/tokens.h"
 

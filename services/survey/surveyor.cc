@@ -134,6 +134,20 @@ absl::Status Surveyor::CreateSurvey(const v1::CreateSurveyRequest& request,
   return txn->Commit();
 }
 
+absl::StatusOr<std::string> Surveyor::EventOfSurvey(absl::string_view survey_id) {
+  CONVENE_RETURN_IF_ERROR(Required("survey_id", survey_id));
+  auto lock = store_->LockForRead();
+  CONVENE_ASSIGN_OR_RETURN(v1::Survey survey, store_->GetSurvey(survey_id));
+  return survey.event_id();
+}
+
+absl::StatusOr<bool> Surveyor::IsTokenOf(absl::string_view survey_id, absl::string_view token) {
+  auto lock = store_->LockForRead();
+  CONVENE_ASSIGN_OR_RETURN(std::optional<TokenRecord> found,
+                           store_->FindToken(survey_id, TokenHash(token)));
+  return found.has_value();
+}
+
 absl::Status Surveyor::GetSurvey(const v1::GetSurveyRequest& request,
                                  v1::GetSurveyResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("survey_id", request.survey_id()));

@@ -37,6 +37,11 @@ class Surveyor {
 
   absl::Status CreateSurvey(const v1::CreateSurveyRequest& request,
                             v1::CreateSurveyResponse* response);
+  // For permission checks: the event of a survey (NOT_FOUND naming it), and whether `token` is a
+  // token of the survey (used or not).
+  absl::StatusOr<std::string> EventOfSurvey(absl::string_view survey_id);
+  absl::StatusOr<bool> IsTokenOf(absl::string_view survey_id, absl::string_view token);
+
   absl::Status GetSurvey(const v1::GetSurveyRequest& request, v1::GetSurveyResponse* response);
   absl::Status ListSurveys(const v1::ListSurveysRequest& request,
                            v1::ListSurveysResponse* response);

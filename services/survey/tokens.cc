@@ -2,33 +2,16 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <sys/random.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/crypto.h"
 
 namespace convene::survey {
 namespace {
 
 constexpr absl::string_view kBase32 = "abcdefghijklmnopqrstuvwxyz234567";
-
-absl::Status FillRandom(unsigned char* out, size_t size) {
-  size_t filled = 0;
-  while (filled < size) {
-    const ssize_t got = getrandom(out + filled, size - filled, 0);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      return absl::UnavailableError(
-          absl::StrCat("the operating system's random source failed: ", std::strerror(errno)));
-    }
-    filled += static_cast<size_t>(got);
-  }
-  return absl::OkStatus();
-}
 
 std::string Hex(const unsigned char* bytes, size_t size) {
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(bytes), size));
@@ -37,14 +20,15 @@ std::string Hex(const unsigned char* bytes, size_t size) {
 }  // namespace
 
 absl::StatusOr<std::string> NewToken() {
-  unsigned char bytes[16];
-  absl::Status status = FillRandom(bytes, sizeof(bytes));
-  if (!status.ok()) return status;
+  absl::StatusOr<std::string> random = RandomBytes(16);
+  if (!random.ok()) return random.status();
+  const std::string& bytes = *random;
   // 128 bits, 5 at a time: 26 characters (the last one carries 3 bits).
   std::string token;
   uint32_t buffer = 0;
   int bits = 0;
-  for (unsigned char byte : bytes) {
+  for (char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
     buffer = (buffer << 8) | byte;
     bits += 8;
     while (bits >= 5) {
@@ -54,13 +38,6 @@ absl::StatusOr<std::string> NewToken() {
   }
   if (bits > 0) token.push_back(kBase32[(buffer << (5 - bits)) & 31]);
   return token;
-}
-
-absl::StatusOr<std::string> NewSecret() {
-  unsigned char bytes[32];
-  absl::Status status = FillRandom(bytes, sizeof(bytes));
-  if (!status.ok()) return status;
-  return Hex(bytes, sizeof(bytes));
 }
 
 std::string NormalizeToken(absl::string_view token) {
@@ -73,11 +50,7 @@ std::string NormalizeToken(absl::string_view token) {
 }
 
 std::string TokenHash(absl::string_view token) {
-  const std::string normal = NormalizeToken(token);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(normal.data(), normal.size(), digest, &size, EVP_sha256(), nullptr);
-  return Hex(digest, size);
+  return absl::BytesToHexString(Sha256(NormalizeToken(token)));
 }
 
 std::string PairKey(absl::string_view secret, absl::string_view scope, absl::string_view token) {

@@ -23,9 +23,6 @@ namespace convene::survey {
 // A fresh token. UNAVAILABLE if the operating system's random source fails.
 absl::StatusOr<std::string> NewToken();
 
-// A fresh 256-bit secret (for the service's HMAC key), as 64 hex digits.
-absl::StatusOr<std::string> NewSecret();
-
 // A token as typed, lower-cased, with spaces and dashes removed (people copy tokens from emails).
 std::string NormalizeToken(absl::string_view token);
 

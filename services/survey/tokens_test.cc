@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include "services/common/crypto.h"
+
 namespace convene::survey {
 namespace {
 

@@ -44,6 +44,7 @@
 #include "convene/grouping/v1/grouping_service.grpc.pb.h"
 #include "convene/registration/v1/registration_service.grpc.pb.h"
 #include "convene/survey/v1/survey_service.grpc.pb.h"
+#include "services/common/auth.h"
 #include "services/common/client.h"
 #include "services/common/testing/process.h"
 
@@ -174,6 +175,7 @@ class KillRestartTest : public ::testing::Test {
       answering_attempt_start = absl::Now();
       grpc::ClientContext context;
       context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+      AddCredential(context, CallCredential());
       grpc::Status status = call(&context);
       if (!Unanswered(status) || absl::Now() > give_up) {
         if (cut) ++cut_;

@@ -8,14 +8,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/common/auth.h"
 #include "services/common/client.h"
 
 namespace convene::testing {
@@ -99,6 +102,11 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::vector
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
+    // The CLI runs as the first organiser unless the test says otherwise.
+    if (std::getenv("CONVENE_TOKEN") == nullptr && std::getenv("CONVENE_TOKEN_FILE") == nullptr &&
+        std::filesystem::exists(OrganiserCredentialFile())) {
+      setenv("CONVENE_TOKEN_FILE", OrganiserCredentialFile().c_str(), 1);
+    }
     for (const std::string& e : env) putenv(strdup(e.c_str()));
     std::vector<std::string> args = argv;
     std::vector<char*> c_args = CStrings(args);
@@ -119,6 +127,15 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::vector
   return result;
 }
 
+const std::string& TestCredentialsDir() {
+  static const std::string* dir = new std::string(MakeTempDir("credentials"));
+  return *dir;
+}
+
+std::string ServiceCredentialFile() { return TestCredentialsDir() + "/service.token"; }
+
+std::string OrganiserCredentialFile() { return TestCredentialsDir() + "/organiser.token"; }
+
 absl::StatusOr<ServiceProcess> ServiceProcess::Start(const std::string& binary,
                                                      const std::string& data_dir,
                                                      std::vector<std::string> extra_flags,
@@ -128,6 +145,15 @@ absl::StatusOr<ServiceProcess> ServiceProcess::Start(const std::string& binary,
   process.address_ = absl::StrCat("127.0.0.1:", process.port_);
   std::vector<std::string> args = {BinaryPath(binary), "--listen=" + process.address_,
                                    "--data_dir=" + data_dir};
+  const auto has_flag = [&](absl::string_view name) {
+    return std::any_of(extra_flags.begin(), extra_flags.end(),
+                       [&](const std::string& flag) { return absl::StartsWith(flag, name); });
+  };
+  const bool registration = binary == "convene-registration";
+  if (!has_flag("--credential_file=")) args.push_back("--credential_file=" + ServiceCredentialFile());
+  if (registration && !has_flag("--bootstrap_credential_file=")) {
+    args.push_back("--bootstrap_credential_file=" + OrganiserCredentialFile());
+  }
   for (auto& flag : extra_flags) args.push_back(flag);
   std::filesystem::create_directories(data_dir);
   std::string log = absl::StrCat(data_dir, "/", binary, ".log");
@@ -148,6 +174,11 @@ absl::StatusOr<ServiceProcess> ServiceProcess::Start(const std::string& binary,
     text << in.rdbuf();
     return absl::Status(serving.code(),
                         absl::StrCat(serving.message(), "; its log says: ", text.str()));
+  }
+  // The test calls as the first organiser unless it chose a credential itself.
+  if (registration && CallCredential().empty()) {
+    absl::StatusOr<std::string> organiser = ReadCredentialFile(OrganiserCredentialFile());
+    if (organiser.ok()) SetCallCredential(*organiser);
   }
   return process;
 }

@@ -42,6 +42,15 @@ struct CommandResult {
 CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env = {}, const std::string& input = "");
 
+// The credentials of this test process's services, in a folder of its own: the stack's service
+// credential (ServiceProcess::Start passes --credential_file=ServiceCredentialFile() to every
+// service unless the flags name another) and the first organiser's (registration's
+// --bootstrap_credential_file). Once a registration service is serving, the test's own calls carry
+// the organiser's credential (SetCallCredential) unless one was set before; commands run by
+// RunCommand get CONVENE_TOKEN_FILE pointing at it unless their environment sets a token.
+std::string ServiceCredentialFile();
+std::string OrganiserCredentialFile();
+
 class ServiceProcess {
  public:
   // Starts `binary` with --listen=127.0.0.1:<free port> --data_dir=`data_dir`

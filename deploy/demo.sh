@@ -64,7 +64,7 @@ run convene auth list
 as_facilitator() { CONVENE_TOKEN_FILE="$CONVENE_DATA_DIR/credentials/facilitator.token" "$@"; }
 as_evaluator() { CONVENE_TOKEN_FILE="$CONVENE_DATA_DIR/credentials/evaluator.token" "$@"; }
 echo "The facilitator sees participants without their contact details:"
-as_facilitator convene participant list --event "$event" --limit 3
+as_facilitator convene participant list --event "$event" --limit 3 --output csv
 echo "... and may not change the list:"
 as_facilitator convene participant add --event "$event" --name "Not Allowed" \
   --email x@example.org --country Malaysia || echo "(exit status $? - as expected)"
@@ -295,15 +295,16 @@ run convene participant show "$one" --output json
 if [ -x "$bin/convene-aggregation" ]; then
   # The aggregation service keeps nothing: every report below is computed on the spot from the
   # survey service's response stream and from registration and agenda.
-  step "The organiser's participation report: who registered, who came, speakers by gender"
-  run convene report participation "$event"
+  step "The participation report (read by the evaluator): who registered, who came, speakers by gender"
+  echo "(the reports are read with the evaluator's credential, limited to this event)"
+  run as_evaluator convene report participation "$event"
 
   if [ -n "${evaluation:-}" ]; then
     # Breakdowns of anonymous surveys show no cell of fewer than 5 respondents (and no cell that
     # would let one be recomputed from the totals); only Q1 to Q3 are shown here.
     breakdown() { sed -n '/^Breakdown/,/^Q4\./p' | sed '$d'; }
     step "The evaluation by country: countries with fewer than 5 respondents are suppressed"
-    run convene report survey "$evaluation" --by country | breakdown
+    run as_evaluator convene report survey "$evaluation" --by country | breakdown
     echo "(Q4 to Q9 and the quiz score follow: convene report survey $evaluation --by country)"
 
     step "By sector with the threshold raised to 6: a small cell, and a complement hidden with it"

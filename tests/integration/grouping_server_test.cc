@@ -253,8 +253,9 @@ TEST_F(GroupingServerTest, MoveRecomputesAndPublishLocks) {
               GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("published")));
 }
 
-TEST_F(GroupingServerTest, RegistrationDownIsAClearUnavailable) {
+TEST_F(GroupingServerTest, RegistrationDownIsAClearUnavailableAndRecoversWithoutRestart) {
   const std::string event = EventWith(10);
+  const int port = registration_->port();
   registration_->Stop(SIGKILL);
   registration_.reset();
   gr::GroupPlan plan;
@@ -262,6 +263,21 @@ TEST_F(GroupingServerTest, RegistrationDownIsAClearUnavailable) {
   EXPECT_THAT(Make(Diverse(event, 2, 1), &plan),
               GrpcStatusIs(grpc::StatusCode::UNAVAILABLE, HasSubstr("registration")));
   EXPECT_LT(absl::Now() - start, absl::Seconds(9));
+
+  // Registration back on its port and data: the same grouping process plans again.
+  auto registration = ServiceProcess::Start("convene-registration", data_dir_ + "/registration",
+                                            {}, port);
+  ASSERT_TRUE(registration.ok()) << registration.status();
+  registration_.emplace(std::move(registration).value());
+  grpc::Status status;
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
+  do {
+    status = Make(Diverse(event, 2, 1), &plan);
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  } while (absl::Now() < give_up);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(plan.rounds(0).groups_size(), 2);
 }
 
 }  // namespace

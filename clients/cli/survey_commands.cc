@@ -323,6 +323,7 @@ absl::Status Tokens(const Invocation& in) {
   v1::IssueTokensRequest request;
   request.set_survey_id(in.args.positional()[0]);
   request.set_checked_in_day(in.args.Get("checked-in"));
+  request.set_reissue_unused(in.args.Has("reissue"));
   v1::IssueTokensResponse response;
   CONVENE_RETURN_IF_ERROR(CallSurvey(in, request, &response, &SurveyService::Stub::IssueTokens));
   const bool csv = in.output == OutputFormat::kCsv;
@@ -679,11 +680,13 @@ std::vector<Command> SurveyCommands() {
        Copy},
       {"survey",
        "tokens",
-       "survey tokens SURVEY_ID [--checked-in YYYY-MM-DD]",
+       "survey tokens SURVEY_ID [--checked-in YYYY-MM-DD] [--reissue]",
        "Issues a single-use token to every confirmed participant (or everyone checked in on "
        "a day) who has none yet, and lists them: participant, name, email, token. Tokens are "
-       "shown only this once: keep the output (--output csv for a file to mail from).",
-       {{"checked-in"}},
+       "shown only this once: keep the output (--output csv for a file to mail from). With "
+       "--reissue, those whose token is unused get a new one too (the old one stops working): "
+       "for a list that was lost.",
+       {{"checked-in"}, {"reissue", FlagSpec::Kind::kSwitch}},
        {"SURVEY_ID"},
        Tokens},
       {"survey",

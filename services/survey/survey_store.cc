@@ -60,6 +60,10 @@ constexpr char kSelectTokenSql[] =
     "SELECT participant_id, used FROM tokens WHERE survey_id = ? AND token_hash = ?";
 constexpr char kSelectTokenHoldersSql[] =
     "SELECT participant_id FROM tokens WHERE survey_id = ? ORDER BY participant_id";
+constexpr char kSelectUsedTokenHoldersSql[] =
+    "SELECT participant_id FROM tokens WHERE survey_id = ? AND used = 1";
+constexpr char kDeleteUnusedTokenSql[] =
+    "DELETE FROM tokens WHERE survey_id = ? AND participant_id = ? AND used = 0";
 constexpr char kUseTokenSql[] =
     "UPDATE tokens SET used = 1 WHERE survey_id = ? AND token_hash = ? AND used = 0";
 constexpr char kInsertResponseSql[] =
@@ -153,8 +157,9 @@ absl::StatusOr<std::optional<TokenRecord>> SurveyStore::FindToken(absl::string_v
   return TokenRecord{stmt.ColumnText(0), stmt.ColumnInt64(1) != 0};
 }
 
-absl::StatusOr<std::vector<std::string>> SurveyStore::TokenHolders(absl::string_view survey_id) {
-  Statement stmt(*db_, kSelectTokenHoldersSql);
+absl::StatusOr<std::vector<std::string>> SurveyStore::TokenHolders(absl::string_view survey_id,
+                                                                   bool used_only) {
+  Statement stmt(*db_, used_only ? kSelectUsedTokenHoldersSql : kSelectTokenHoldersSql);
   stmt.BindText(1, survey_id);
   std::vector<std::string> holders;
   while (true) {
@@ -163,6 +168,13 @@ absl::StatusOr<std::vector<std::string>> SurveyStore::TokenHolders(absl::string_
     holders.push_back(stmt.ColumnText(0));
   }
   return holders;
+}
+
+absl::Status SurveyStore::DeleteUnusedToken(absl::string_view survey_id,
+                                            absl::string_view participant_id) {
+  Statement stmt(*db_, kDeleteUnusedTokenSql);
+  stmt.BindText(1, survey_id).BindText(2, participant_id);
+  return stmt.Run();
 }
 
 absl::Status SurveyStore::UseToken(absl::string_view survey_id, absl::string_view token_hash) {

@@ -57,8 +57,11 @@ class SurveyStore {
   // The token with this hash for this survey, if any.
   absl::StatusOr<std::optional<TokenRecord>> FindToken(absl::string_view survey_id,
                                                        absl::string_view token_hash);
-  // Participants of the survey who hold a token.
-  absl::StatusOr<std::vector<std::string>> TokenHolders(absl::string_view survey_id);
+  // Participants of the survey who hold a token (only those who used it, when `used_only`).
+  absl::StatusOr<std::vector<std::string>> TokenHolders(absl::string_view survey_id,
+                                                        bool used_only = false);
+  // Removes the participant's token when it is unused (to issue a new one).
+  absl::Status DeleteUnusedToken(absl::string_view survey_id, absl::string_view participant_id);
   // Marks the token used; ALREADY_EXISTS when it already was (the single-use check).
   absl::Status UseToken(absl::string_view survey_id, absl::string_view token_hash);
 

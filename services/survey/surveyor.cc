@@ -305,10 +305,13 @@ absl::Status Surveyor::IssueTokens(const v1::IssueTokensRequest& request,
     return absl::FailedPreconditionError(
         absl::StrCat("survey ", survey.id(), " is closed; it takes no more responses"));
   }
+  // Who holds a token for the survey (or its linked one: one token serves both); with
+  // reissue_unused only those who used it, the unused ones being replaced below.
   absl::flat_hash_set<std::string> holders;
   for (const std::string& id : {survey.id(), survey.linked_survey_id()}) {
     if (id.empty()) continue;
-    CONVENE_ASSIGN_OR_RETURN(std::vector<std::string> held, store_->TokenHolders(id));
+    CONVENE_ASSIGN_OR_RETURN(std::vector<std::string> held,
+                             store_->TokenHolders(id, /*used_only=*/request.reissue_unused()));
     holders.insert(held.begin(), held.end());
   }
   for (const reg::Participant& person : people) {
@@ -319,6 +322,11 @@ absl::Status Surveyor::IssueTokens(const v1::IssueTokensRequest& request,
             ? person.status() == reg::PARTICIPANT_STATUS_CONFIRMED || !days.empty()
             : std::find(days.begin(), days.end(), request.checked_in_day()) != days.end();
     if (!eligible || holders.contains(person.id())) continue;
+    if (request.reissue_unused()) {
+      for (const std::string& id : {survey.id(), survey.linked_survey_id()}) {
+        if (!id.empty()) CONVENE_RETURN_IF_ERROR(store_->DeleteUnusedToken(id, person.id()));
+      }
+    }
     CONVENE_ASSIGN_OR_RETURN(std::string token, NewToken());
     const std::string hash = TokenHash(token);
     CONVENE_RETURN_IF_ERROR(store_->InsertToken(survey.id(), person.id(), hash));

@@ -181,9 +181,10 @@ class SurveyServerTest : public ::testing::Test {
   }
 
   // participant id -> token
-  std::map<std::string, std::string> Issue(const std::string& survey_id) {
+  std::map<std::string, std::string> Issue(const std::string& survey_id, bool reissue = false) {
     sv::IssueTokensRequest request;
     request.set_survey_id(survey_id);
+    request.set_reissue_unused(reissue);
     sv::IssueTokensResponse response;
     auto context = NewCallContext();
     grpc::Status status = stub_->IssueTokens(context.get(), request, &response);
@@ -528,6 +529,40 @@ TEST_F(SurveyServerTest, PreAndPostTestPairByAPseudonymFromTheToken) {
   late.set_linked_survey_id(lone_pre.id());
   EXPECT_THAT(Create(late, nullptr),
               GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("tokens")));
+}
+
+// The answer of IssueTokens was lost (its secrets exist nowhere else): a retry with reissue_unused
+// gives new secrets to everyone whose token is unused, in both tests of a pair, and the old ones
+// stop working; a token used to answer (in either test) is kept, so that its pairs still match.
+TEST_F(SurveyServerTest, LostTokensAreReissuedWhereUnused) {
+  sv::Survey pre, post;
+  ASSERT_TRUE(Create(Definition(kPreTest), &pre).ok());
+  sv::Survey post_definition = Definition(kPreTest);
+  post_definition.set_kind(sv::SURVEY_KIND_POST_TEST);
+  post_definition.set_linked_survey_id(pre.id());
+  ASSERT_TRUE(Create(post_definition, &post).ok());
+  ASSERT_TRUE(Open(pre.id()).ok());
+  ASSERT_TRUE(Open(post.id()).ok());
+  const auto first = Issue(pre.id());
+  ASSERT_EQ(first.size(), 7u);
+  sv::Response answered;
+  ASSERT_TRUE(Submit(pre.id(), first.at(people_[0]), {Choice("q1", "v")}, &answered).ok());
+
+  // A plain retry issues nothing; a reissue covers the six who have not answered.
+  EXPECT_TRUE(Issue(pre.id()).empty());
+  const auto second = Issue(post.id(), /*reissue=*/true);
+  EXPECT_EQ(second.size(), 6u);
+  EXPECT_FALSE(second.contains(people_[0]));
+  // Old secrets are refused, new ones answer both tests, the kept one still pairs.
+  EXPECT_THAT(Submit(pre.id(), first.at(people_[1]), {Choice("q1", "v")}),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED, ::testing::_));
+  sv::Response pre1, post1, post0;
+  ASSERT_TRUE(Submit(pre.id(), second.at(people_[1]), {Choice("q1", "v")}, &pre1).ok());
+  ASSERT_TRUE(Submit(post.id(), second.at(people_[1]), {Choice("q1", "ii")}, &post1).ok());
+  EXPECT_EQ(pre1.pair_key(), post1.pair_key());
+  ASSERT_TRUE(Submit(post.id(), first.at(people_[0]), {Choice("q1", "ii")}, &post0).ok());
+  EXPECT_EQ(post0.pair_key(), answered.pair_key());
+  EXPECT_EQ(Get(pre.id()).token_count(), 7);
 }
 
 sv::ImportRow Row(int line, std::vector<std::string> cells) {

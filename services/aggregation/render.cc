@@ -13,6 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "convene/survey/v1/survey.pb.h"
 #include "services/aggregation/render_internal.h"
+#include "services/aggregation/statistics.h"
 #include "services/common/csv.h"
 #include "services/common/enum_names.h"
 
@@ -136,7 +137,12 @@ std::string SurveyMarkdown(const v1::SummarizeSurveyResponse& summary) {
     const v1::QuestionSummary& question = summary.questions(i);
     absl::StrAppend(&out, "### ", i + 1, ". ", Md(question.text()), "\n\n*",
                     Md(internal::KindName(question.kind())), ", question ", Md(question.key()),
-                    "*\n\n", MdFigures(QuestionFigures(question)), "\n");
+                    "*\n\n");
+    if (question.suppressed()) {
+      absl::StrAppend(&out, Md(WithheldSentence(SuppressedQuestionText(question))), "\n\n");
+      continue;
+    }
+    absl::StrAppend(&out, MdFigures(QuestionFigures(question)), "\n");
     const std::string shares = MdShares(question);
     if (!shares.empty()) absl::StrAppend(&out, shares, "\n");
     if (question.has_free_text() && question.free_text().uncoded_answers_size() > 0) {
@@ -149,7 +155,10 @@ std::string SurveyMarkdown(const v1::SummarizeSurveyResponse& summary) {
     }
   }
 
-  if (summary.has_score() && (summary.max_score() > 0 || summary.score().answered() > 0)) {
+  if (summary.score_suppressed()) {
+    absl::StrAppend(&out, "## Quiz score (out of ", summary.max_score(), ")\n\n",
+                    Md(WithheldSentence(SuppressedScoreText(summary.min_cell_size()))), "\n\n");
+  } else if (summary.has_score() && (summary.max_score() > 0 || summary.score().answered() > 0)) {
     absl::StrAppend(&out, "## Quiz score (out of ", summary.max_score(), ")\n\n",
                     MdFigures(ScoreFigures(summary.score(), summary.max_score())), "\n");
     if (summary.score().distribution_size() > 0) {
@@ -334,6 +343,7 @@ void AppendOptionsCsv(const google::protobuf::RepeatedPtrField<v1::OptionCount>&
 // The figures of one question as (figure, value) pairs; `answers` adds the uncoded free-text
 // answers (overall summaries only).
 CsvFigures QuestionCsv(const v1::QuestionSummary& question, bool answers) {
+  if (question.suppressed()) return {{"suppressed", question.suppressed_reason()}};
   CsvFigures out;
   switch (question.statistics_case()) {
     case v1::QuestionSummary::kScale:
@@ -409,6 +419,11 @@ std::string SurveyCsv(const v1::SummarizeSurveyResponse& summary) {
     }
   }
   const bool has_score = summary.has_score() && summary.max_score() > 0;
+  if (summary.score_suppressed()) {
+    row("(quiz score)", "max_score", all, absl::StrCat(summary.max_score()));
+    row("(quiz score)", "suppressed", all,
+        absl::StrCat("fewer than ", summary.min_cell_size(), " responses"));
+  }
   if (has_score) {
     row("(quiz score)", "max_score", all, absl::StrCat(summary.max_score()));
     CsvFigures score;
@@ -585,6 +600,7 @@ std::vector<Figure> PrePostFigures(const v1::ComparePrePostResponse& c) {
 }
 
 std::vector<Figure> QuestionFigures(const v1::QuestionSummary& question) {
+  if (question.suppressed()) return {{"figures", SuppressedQuestionText(question)}};
   std::vector<Figure> figures;
   const std::string missing = absl::StrCat(question.missing());
   switch (question.statistics_case()) {
@@ -740,6 +756,21 @@ std::string ResponseLine(const v1::SummarizeSurveyResponse& summary) {
   return line;
 }
 
+std::string SuppressedQuestionText(const v1::QuestionSummary& question) {
+  return absl::StrCat(
+      "suppressed (",
+      question.suppressed_reason().empty() ? "anonymous survey" : question.suppressed_reason(),
+      ")");
+}
+
+std::string SuppressedScoreText(int min_cell_size) {
+  return absl::StrCat("suppressed (fewer than ", min_cell_size, " responses)");
+}
+
+std::string WithheldSentence(absl::string_view suppressed_text) {
+  return absl::StrCat("No figures: ", suppressed_text, ", as the survey is anonymous.");
+}
+
 std::string SuppressedText(const v1::BreakdownCell& cell, int min_cell_size) {
   if (cell.respondents() >= min_cell_size && min_cell_size > 0) {
     return "suppressed (complementary)";
@@ -756,6 +787,8 @@ TextTable BreakdownTable(const v1::SummarizeSurveyResponse& summary, int questio
   for (std::string& h : internal::HeadlineHeader(shape, option_keys)) {
     table.header.push_back(std::move(h));
   }
+  // Withheld overall, it is withheld in every cell.
+  if (shape.suppressed()) return table;
   // A question no cell has figures for (while some cell shows figures) has no breakdown.
   bool shown = false, asked = false;
   for (const v1::BreakdownCell& cell : summary.cells()) {
@@ -811,13 +844,7 @@ TextTable ScoreBreakdownTable(const v1::SummarizeSurveyResponse& summary) {
 }
 
 TextTable CompareEventsTable(const v1::CompareEventsResponse& comparison, bool option_keys) {
-  const v1::QuestionSummary* shape = nullptr;
-  for (const v1::EventQuestion& event : comparison.events()) {
-    if (event.has_question()) {
-      shape = &event.question();
-      break;
-    }
-  }
+  const v1::QuestionSummary* shape = internal::CompareShape(comparison);
   TextTable table{{"event", "start", "survey", "responses"}, {}};
   if (shape != nullptr) {
     for (std::string& h : internal::HeadlineHeader(*shape, option_keys)) {
@@ -909,11 +936,10 @@ std::string FormatSigned(std::optional<double> value, int decimals) {
   return text;
 }
 
-// A p-value: four decimals, or "< 0.0001".
+// A p-value as every report writes it (statistics.h), or kAbsent.
 std::string FormatPValue(std::optional<double> p) {
   if (!p) return std::string(kAbsent);
-  if (*p < 0.0001) return "< 0.0001";
-  return FormatFixed(p, 4);
+  return aggregation::FormatPValue(*p);
 }
 
 // "3.95 to 4.48", or kAbsent when either end is absent.
@@ -996,6 +1022,11 @@ std::vector<std::string> HeadlineHeader(const v1::QuestionSummary& shape, bool o
 std::vector<std::string> HeadlineValues(const v1::QuestionSummary& shape,
                                         const v1::QuestionSummary* question) {
   const size_t columns = HeadlineHeader(shape, true).size();
+  if (question != nullptr && question->suppressed()) {
+    std::vector<std::string> values = {SuppressedQuestionText(*question)};
+    values.resize(columns);
+    return values;
+  }
   if (question == nullptr || question->statistics_case() != shape.statistics_case()) {
     return std::vector<std::string>(columns, std::string(kAbsent));
   }
@@ -1054,6 +1085,28 @@ std::string SuppressionNote(int min_cell_size) {
       "(\"suppressed (complementary)\").");
 }
 
+std::string QuestionSuppressionNote(int min_cell_size) {
+  return absl::StrCat(
+      "The survey is anonymous: a question's figures are shown only when at least ", min_cell_size,
+      " people answered it, in the whole survey as in each breakdown cell (\"suppressed (fewer "
+      "than ",
+      min_cell_size,
+      " answers)\"); a cell's figures that would let such a cell's be recomputed from the totals "
+      "are "
+      "hidden with them (\"suppressed (complementary)\"). Answers without a theme are listed for "
+      "the whole survey only, never per cell.");
+}
+
+const v1::QuestionSummary* CompareShape(const v1::CompareEventsResponse& comparison) {
+  const v1::QuestionSummary* shape = nullptr;
+  for (const v1::EventQuestion& event : comparison.events()) {
+    if (!event.has_question()) continue;
+    if (!event.question().suppressed()) return &event.question();
+    if (shape == nullptr) shape = &event.question();
+  }
+  return shape;
+}
+
 std::vector<std::string> MethodNotes(const v1::SummarizeSurveyResponse& summary) {
   std::vector<std::string> notes = {
       "Every percentage states its denominator: Likert, rating, number and quiz figures are of "
@@ -1072,6 +1125,9 @@ std::vector<std::string> MethodNotes(const v1::SummarizeSurveyResponse& summary)
   };
   if (summary.anonymous() && !summary.by().empty()) {
     notes.push_back(SuppressionNote(summary.min_cell_size()));
+  }
+  if (summary.anonymous() && summary.min_cell_size() > 0) {
+    notes.push_back(QuestionSuppressionNote(summary.min_cell_size()));
   }
   return notes;
 }

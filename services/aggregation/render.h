@@ -14,7 +14,10 @@
 //    (services/common/csv.h).
 //  - The HTML page fetches nothing: inline CSS, inline SVG, no scripts, no fonts, no links out,
 //    and a Content-Security-Policy that forbids any fetch.
-//  - Breakdown cells the service suppressed show "suppressed (< k)" and no figures.
+//  - Breakdown cells the service suppressed show "suppressed (< k)" and no figures; a question
+//    whose figures it withheld (overall or in a cell) shows "suppressed (fewer than k answers)"
+//    or "suppressed (complementary)" and no figures, and a withheld quiz score says so too.
+//  - A p-value reads the same in every table and sentence: FormatPValue (statistics.h).
 //
 // Pure functions of the message; thread-safe.
 #ifndef CONVENE_SERVICES_AGGREGATION_RENDER_H_
@@ -63,7 +66,8 @@ struct Figure {
   std::string value;
 };
 
-// The statistics of a question as the reports list them, by its kind: answers and missing, then
+// The statistics of a question as the reports list them (a withheld question: one line,
+// ("figures", "suppressed (fewer than 5 answers)")), by its kind: answers and missing, then
 // for Likert, rating and number questions the mean, standard deviation, 95% CI, median, quartiles,
 // min and max, top-two-box (Likert) and net promoter score (0..10 ratings); for choice questions
 // the respondents and selections; for free text the answers coded and uncoded; for quiz items the
@@ -104,8 +108,10 @@ struct TextTable {
 // dimension values, the respondents, then the question's headline figures: for Likert n, mean,
 // median and top-two-box; for choice questions the % per option, headed by the option's label,
 // or by its key when `option_keys`). A suppressed cell's respondents read "suppressed (< k)" and
-// its figures are empty. No rows when no cell shown has figures for the question (it was asked
-// of nobody in the breakdown).
+// its figures are empty; a cell shown whose figures for the question are withheld reads
+// SuppressedQuestionText in the first figure column, the others empty. No rows when no cell shown
+// has figures for the question (it was asked of nobody in the breakdown), or when its overall
+// figures are withheld (then so are every cell's).
 TextTable BreakdownTable(const v1::SummarizeSurveyResponse& summary, int question_index,
                          bool option_keys = false);
 // The quiz score per cell, when the survey has quiz items.
@@ -114,6 +120,14 @@ TextTable ScoreBreakdownTable(const v1::SummarizeSurveyResponse& summary);
 // (complementary)" for a cell large enough in itself that would let a small one be recomputed
 // from the totals.
 std::string SuppressedText(const v1::BreakdownCell& cell, int min_cell_size);
+// What a question whose figures are withheld shows instead: "suppressed (" and the service's
+// reason, "fewer than 5 answers" or "complementary", then ")".
+std::string SuppressedQuestionText(const v1::QuestionSummary& question);
+// What a withheld quiz score shows: "suppressed (fewer than 5 responses)".
+std::string SuppressedScoreText(int min_cell_size);
+// A withheld question or score in a report's text: "No figures: suppressed (fewer than 5
+// answers), as the survey is anonymous."
+std::string WithheldSentence(absl::string_view suppressed_text);
 
 // One row per event: title, start date, responses, then the question's headline figures.
 TextTable CompareEventsTable(const v1::CompareEventsResponse& comparison, bool option_keys = false);

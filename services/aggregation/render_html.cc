@@ -583,7 +583,7 @@ table.data th{text-align:left;font-weight:650;border-bottom:2px solid var(--ink)
 table.data td{border-bottom:1px solid var(--rule);padding:5px 10px 5px 0;vertical-align:top}
 table.data .num{text-align:right}
 table.data tbody tr:nth-child(even) td{background:#f8f9fb}
-td.suppressed{color:var(--muted);font-style:italic}
+td.suppressed,p.withheld{color:var(--muted);font-style:italic}
 .quotes{margin:14px 0 0;padding:0;list-style:none}
 .quotes li{border-left:3px solid var(--rule);padding:4px 0 4px 14px;margin:0 0 8px;color:#33404d}
 .quotes-title{font-size:14px;font-weight:650;color:var(--muted);margin:18px 0 6px}
@@ -735,6 +735,11 @@ std::string QuestionChart(const v1::QuestionSummary& question, int number) {
 }
 
 std::string QuestionMeta(const v1::QuestionSummary& question) {
+  if (question.suppressed()) {
+    return absl::StrCat("<p class=\"qmeta\"><span class=\"badge\">",
+                        HtmlEscape(internal::KindName(question.kind())), "</span>",
+                        HtmlEscape(absl::StrCat("key ", question.key())), "</p>\n");
+  }
   std::string answered;
   if (question.has_scale()) answered = absl::StrCat(question.scale().answered(), " answers");
   if (question.has_choice()) {
@@ -776,12 +781,18 @@ std::string CaptionFor(const v1::QuestionSummary& question) {
 }
 
 std::string QuestionArticle(const v1::QuestionSummary& question, int number) {
-  std::string out =
-      absl::StrCat("<article class=\"question\" id=\"q", number, "\" data-key=\"",
-                   HtmlEscape(question.key()), "\" aria-labelledby=\"q", number, "-title\">\n",
-                   "<div class=\"qhead\"><span class=\"qnum\">Q", number, "</span><h3 id=\"q",
-                   number, "-title\">", HtmlEscape(question.text()), "</h3></div>\n",
-                   QuestionMeta(question), "<div class=\"qbody\">\n");
+  std::string out = absl::StrCat(
+      "<article class=\"question\" id=\"q", number, "\" data-key=\"", HtmlEscape(question.key()),
+      "\" aria-labelledby=\"q", number, "-title\">\n",
+      "<div class=\"qhead\"><span class=\"qnum\">Q", number, "</span><h3 id=\"q", number,
+      "-title\">", HtmlEscape(question.text()), "</h3></div>\n", QuestionMeta(question));
+  if (question.suppressed()) {
+    absl::StrAppend(&out, "<p class=\"withheld\">",
+                    HtmlEscape(WithheldSentence(SuppressedQuestionText(question))),
+                    "</p>\n</article>\n");
+    return out;
+  }
+  absl::StrAppend(&out, "<div class=\"qbody\">\n");
   absl::StrAppend(
       &out, "<figure class=\"chart-box\">", QuestionChart(question, number), "<figcaption>",
       HtmlEscape(CaptionFor(question)), "</figcaption></figure>\n",
@@ -825,7 +836,9 @@ std::string BreakdownSection(const v1::SummarizeSurveyResponse& summary) {
         if (cell.suppressed()) {
           row.instead = SuppressedText(cell, summary.min_cell_size());
         } else if (const v1::QuestionSummary* q = internal::FindQuestion(cell, question.key());
-                   q != nullptr && q->has_scale()) {
+                   q != nullptr && q->suppressed()) {
+          row.instead = SuppressedQuestionText(*q);
+        } else if (q != nullptr && q->has_scale()) {
           row.scale = &q->scale();
         }
         rows.push_back(std::move(row));
@@ -891,7 +904,14 @@ std::string RenderHtml(const v1::SummarizeSurveyResponse& summary) {
   }
   body += "</section>\n";
 
-  if (summary.has_score() && summary.max_score() > 0) {
+  if (summary.score_suppressed()) {
+    absl::StrAppend(&body,
+                    "<section class=\"score\" aria-labelledby=\"score\">\n<h2 id=\"score\">Quiz "
+                    "score (out of ",
+                    summary.max_score(), ")</h2>\n<p class=\"withheld\">",
+                    HtmlEscape(WithheldSentence(SuppressedScoreText(summary.min_cell_size()))),
+                    "</p>\n</section>\n");
+  } else if (summary.has_score() && summary.max_score() > 0) {
     const v1::ScaleStatistics& score = summary.score();
     std::vector<Share> shares;
     for (const v1::ValueCount& value : score.distribution()) {
@@ -1074,13 +1094,14 @@ std::string RenderHtml(const v1::SummarizeParticipationResponse& p) {
 }
 
 std::string RenderHtml(const v1::CompareEventsResponse& comparison) {
-  const v1::QuestionSummary* shape = nullptr;
-  for (const v1::EventQuestion& event : comparison.events()) {
-    if (event.has_question()) {
-      shape = &event.question();
-      break;
+  const v1::QuestionSummary* shape = internal::CompareShape(comparison);
+  // What an event without figures shows in place of a bar.
+  auto instead = [](const v1::EventQuestion& event) {
+    if (event.has_question() && event.question().suppressed()) {
+      return SuppressedQuestionText(event.question());
     }
-  }
+    return std::string(event.has_question() ? kAbsent : "not asked");
+  };
   const std::string title =
       shape != nullptr && !shape->text().empty() ? shape->text() : comparison.question_key();
   std::string body = Masthead("Comparison across events", title,
@@ -1100,7 +1121,7 @@ std::string RenderHtml(const v1::CompareEventsResponse& comparison) {
       if (event.has_question() && event.question().has_scale()) {
         row.scale = &event.question().scale();
       } else {
-        row.instead = "not asked";
+        row.instead = instead(event);
       }
       rows.push_back(std::move(row));
     }
@@ -1127,7 +1148,7 @@ std::string RenderHtml(const v1::CompareEventsResponse& comparison) {
           row.whisker = std::make_pair(s.mean_ci_low() / top, s.mean_ci_high() / top);
         }
       } else {
-        row.value = std::string(kAbsent);
+        row.value = instead(event);
       }
       row.tooltip = absl::StrCat(row.label, ": ", row.value);
       rows.push_back(std::move(row));
@@ -1144,7 +1165,7 @@ std::string RenderHtml(const v1::CompareEventsResponse& comparison) {
         p = event.question().quiz().percent_correct();
       }
       row.length = p ? *p / 100 : 0;
-      row.value = absl::StrCat(FormatPercent(p), " correct");
+      row.value = p ? absl::StrCat(FormatPercent(p), " correct") : instead(event);
       row.tooltip = absl::StrCat(row.label, ": ", row.value);
       rows.push_back(std::move(row));
     }

@@ -21,7 +21,8 @@ inline std::optional<double> Opt(bool present, double value) {
 
 // "+12.5" for a net promoter score or a gain; 0 stays unsigned; kAbsent when absent.
 std::string FormatSigned(std::optional<double> value, int decimals);
-// A p-value: four decimals, or "< 0.0001".
+// A p-value as every report writes it, tables and sentences alike (FormatPValue in
+// statistics.h: "0.042", "< 0.001"), or kAbsent.
 std::string FormatPValue(std::optional<double> p);
 // "3.95 to 4.48", or kAbsent when either end is absent.
 std::string FormatInterval(std::optional<double> low, std::optional<double> high, int decimals);
@@ -46,6 +47,11 @@ std::vector<std::string> HeadlineValues(const v1::QuestionSummary& shape,
                                         const v1::QuestionSummary* question);
 // The sentence that explains suppression, for anonymous surveys.
 std::string SuppressionNote(int min_cell_size);
+// The sentence that explains withheld question figures, for anonymous surveys.
+std::string QuestionSuppressionNote(int min_cell_size);
+// The question of a comparison whose kind and options head its columns: the first event's that
+// has figures (else the first event's, withheld), or nullptr.
+const v1::QuestionSummary* CompareShape(const v1::CompareEventsResponse& comparison);
 // The method notes every survey report ends with.
 std::vector<std::string> MethodNotes(const v1::SummarizeSurveyResponse& summary);
 

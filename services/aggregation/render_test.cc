@@ -10,6 +10,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/aggregation/report_samples.h"
+#include "services/aggregation/statistics.h"
+#include "services/aggregation/summary.h"
 #include "services/common/csv.h"
 
 namespace convene::aggregation {
@@ -178,6 +180,100 @@ TEST(RenderTest, SuppressedCellsShowNoFigures) {
   EXPECT_THAT(rows, Contains(ElementsAre("(survey)", "respondents", "LA", "suppressed (< 5)")));
 }
 
+TEST(RenderTest, PValueReadsTheSameInTablesAndSentences) {
+  v1::ComparePrePostResponse c = SamplePrePost();
+  auto figure = [](const v1::ComparePrePostResponse& r) {
+    for (const Figure& f : PrePostFigures(r)) {
+      if (f.label == "Wilcoxon signed-rank p (two-sided)") return f.value;
+    }
+    return std::string("(none)");
+  };
+  for (const auto& [p, shown] : std::vector<std::pair<double, std::string>>{{0.0000031, "< 0.001"},
+                                                                            {0.00099, "< 0.001"},
+                                                                            {0.0012, "0.001"},
+                                                                            {0.04271, "0.043"},
+                                                                            {0.9996, "1.000"}}) {
+    SCOPED_TRACE(p);
+    c.set_wilcoxon_p_value(p);
+    EXPECT_EQ(figure(c), shown);
+    EXPECT_EQ(FormatPValue(p), shown);
+    // The sentence the service writes for the same comparison says the same.
+    const std::vector<std::string> sentences = PrePostHighlights(c);
+    ASSERT_FALSE(sentences.empty());
+    EXPECT_THAT(sentences[0], HasSubstr(absl::StrCat("Wilcoxon signed-rank p ",
+                                                     shown[0] == '<' ? "" : "= ", shown, ")")));
+    EXPECT_THAT(RenderReport(c, ReportFormat::kMarkdown),
+                HasSubstr(absl::StrCat("| Wilcoxon signed-rank p (two-sided) | ",
+                                       shown[0] == '<' ? "\\" : "", shown, " |")));
+    EXPECT_THAT(RenderReport(c, ReportFormat::kHtml),
+                HasSubstr(absl::StrCat("Wilcoxon signed-rank p (two-sided)</th><td>",
+                                       shown[0] == '<' ? "&lt;" : "",
+                                       shown[0] == '<' ? shown.substr(1) : shown, "</td>")));
+  }
+  // Absent, it reads as every absent figure does.
+  c.clear_wilcoxon_p_value();
+  EXPECT_EQ(figure(c), "–");
+}
+
+TEST(RenderTest, WithheldQuestionsShowTheReasonAndNoFigures) {
+  // Overall: the free text withheld (3 answers), and the quiz score (3 responses).
+  v1::SummarizeSurveyResponse summary = SampleSurveySummary(true);
+  v1::QuestionSummary* text = summary.mutable_questions(7);
+  *text = WithheldQuestion(*text, "fewer than 5 answers");
+  summary.clear_score();
+  summary.set_score_suppressed(true);
+  const std::string md = RenderReport(summary, ReportFormat::kMarkdown);
+  EXPECT_THAT(md, HasSubstr("*Free text, question most_useful*\n\nNo figures: suppressed (fewer "
+                            "than 5 answers), as the survey is anonymous.\n\n### 9."));
+  EXPECT_THAT(md, HasSubstr("## Quiz score (out of 1)\n\nNo figures: suppressed (fewer than 5 "
+                            "responses), as the survey is anonymous."));
+  EXPECT_THAT(md, Not(HasSubstr("HYPERLINK")));  // its answers are gone with the figures
+  EXPECT_THAT(md, HasSubstr("a question's figures are shown only when at least 5 people "
+                            "answered it"));
+  const std::string html = RenderReport(summary, ReportFormat::kHtml);
+  const std::string article = Nth(html, "<article class=\"question\"", "</article>", 7);
+  EXPECT_THAT(article, HasSubstr("<p class=\"withheld\">No figures: suppressed (fewer than 5 "
+                                 "answers), as the survey is anonymous.</p>"));
+  EXPECT_THAT(article, AllOf(Not(HasSubstr("<svg")), Not(HasSubstr("missing"))));
+  EXPECT_THAT(html, Not(HasSubstr("mean quiz score")));
+  const auto rows = CsvRows(RenderReport(summary, ReportFormat::kCsv));
+  EXPECT_THAT(rows,
+              Contains(ElementsAre("most_useful", "suppressed", "(all)", "fewer than 5 answers")));
+  EXPECT_THAT(
+      rows, Contains(ElementsAre("(quiz score)", "suppressed", "(all)", "fewer than 5 responses")));
+  int text_rows = 0;
+  for (const auto& row : rows) text_rows += row[0] == "most_useful" && row[2] == "(all)";
+  EXPECT_EQ(text_rows, 1);
+  // Withheld overall, the question has no breakdown (every cell's is withheld too).
+  EXPECT_TRUE(BreakdownTable(summary, 7).rows.empty());
+}
+
+TEST(RenderTest, WithheldCellFiguresSpanTheirColumns) {
+  // The sample's free text per country: MY and TH shown, VN withheld as complementary, ID for
+  // fewer than 5 answers; KH and LA are suppressed whole.
+  const v1::SummarizeSurveyResponse summary = SampleSurveySummary(true);
+  const TextTable table = BreakdownTable(summary, 7);
+  EXPECT_THAT(table.header,
+              ElementsAre("country", "respondents", "n", "top themes (% of respondents)"));
+  EXPECT_THAT(table.rows, Contains(ElementsAre("MY", "12", "10",
+                                               "peer-exchange 40.0%; practical-tools 30.0%; "
+                                               "regional-network 20.0%")));
+  EXPECT_THAT(table.rows, Contains(ElementsAre("VN", "8", "suppressed (complementary)", "")));
+  EXPECT_THAT(table.rows,
+              Contains(ElementsAre("ID", "6", "suppressed (fewer than 5 answers)", "")));
+  EXPECT_THAT(table.rows, Contains(ElementsAre("LA", "suppressed (< 5)", "", "")));
+  const std::string html = RenderReport(summary, ReportFormat::kHtml);
+  EXPECT_THAT(html, HasSubstr("<td>ID</td><td class=\"num\">6</td><td class=\"suppressed\" "
+                              "colspan=\"2\">suppressed (fewer than 5 answers)</td>"));
+  const std::string md = RenderReport(summary, ReportFormat::kMarkdown);
+  EXPECT_THAT(md, HasSubstr("| VN | 8 | suppressed (complementary) |  |"));
+  const auto rows = CsvRows(RenderReport(summary, ReportFormat::kCsv));
+  EXPECT_THAT(rows,
+              Contains(ElementsAre("most_useful", "suppressed", "ID", "fewer than 5 answers")));
+  EXPECT_THAT(rows, Contains(ElementsAre("most_useful", "suppressed", "VN", "complementary")));
+  EXPECT_THAT(rows, Contains(ElementsAre("most_useful", "count[peer-exchange]", "MY", "4")));
+}
+
 TEST(RenderTest, AbsentFiguresReadAsDashNotZero) {
   // One answer: no standard deviation, no confidence interval.
   v1::QuestionSummary one;
@@ -326,7 +422,7 @@ TEST(RenderTest, OtherReportsInEveryFormat) {
   EXPECT_THAT(prepost_md, AllOf(HasSubstr("**36 people answered both tests**"),
                                 HasSubstr("| mean gain | +2.67 |"),
                                 HasSubstr("| 95% CI of the mean gain | 2.05 to 3.29 |"),
-                                HasSubstr("| Wilcoxon signed-rank p (two-sided) | \\< 0.0001 |"),
+                                HasSubstr("| Wilcoxon signed-rank p (two-sided) | \\< 0.001 |"),
                                 HasSubstr("| 47.5% | 86.8% | +39.3 points |")));
   const auto prepost_csv = CsvRows(RenderReport(SamplePrePost(), ReportFormat::kCsv));
   EXPECT_THAT(prepost_csv, Contains(ElementsAre("(test)", "normalized_gain", "0.495")));

@@ -295,6 +295,20 @@ v1::SummarizeSurveyResponse SampleSurveySummary(bool by_country) {
         Cell("ID", 6, {0, 1, 0, 2, 3}, {0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 1}, {2, 1, 2, 1}, {4, 1, 1});
     *r.add_cells() = Suppressed("KH", 5);
     *r.add_cells() = Suppressed("LA", 2);
+    // The free text per cell: MY and TH shown; ID's 3 answers withheld, and VN's 6 with them, or
+    // the overall themes less MY's and TH's would give ID's (uncoded answers: never per cell).
+    *r.mutable_cells(0)->add_questions() = FreeText(
+        10, {{"peer-exchange", 4}, {"practical-tools", 3}, {"regional-network", 2}}, {}, 2);
+    *r.mutable_cells(1)->add_questions() =
+        FreeText(7, {{"peer-exchange", 3}, {"case-studies", 2}, {"practical-tools", 1}}, {}, 2);
+    for (auto [cell, reason] :
+         {std::pair<int, const char*>{2, "complementary"}, {3, "fewer than 5 answers"}}) {
+      v1::QuestionSummary* q = r.mutable_cells(cell)->add_questions();
+      *q = Question("most_useful", "What was the most useful aspect of the dialogue for you?",
+                    "free-text", 0);
+      q->set_suppressed(true);
+      q->set_suppressed_reason(reason);
+    }
   }
   return r;
 }

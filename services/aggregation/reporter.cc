@@ -98,14 +98,24 @@ absl::Status Reporter::SummarizeSurvey(const v1::SummarizeSurveyRequest& request
     response->set_response_rate_tokens(100.0 * responses / got.token_count());
   }
   if (checked_in > 0) response->set_response_rate_checked_in(100.0 * responses / checked_in);
-  for (v1::QuestionSummary& q : overall.Questions(/*with_uncoded_text=*/true)) {
+  // An anonymous survey shows no figures of fewer than min_cell_size answers, overall as in the
+  // breakdown cells; its uncoded free-text answers are listed only here, in the whole survey's
+  // summary of a question answered by at least that many.
+  const int min_answers = survey.anonymous() ? min_cell_size : 0;
+  response->set_min_cell_size(min_answers);
+  for (v1::QuestionSummary& q : overall.Questions(/*with_uncoded_text=*/true, min_answers)) {
     *response->add_questions() = std::move(q);
   }
   response->set_max_score(overall.max_score());
-  if (overall.max_score() > 0) *response->mutable_score() = overall.Score();
+  if (overall.max_score() > 0) {
+    if (responses > 0 && responses < min_answers) {
+      response->set_score_suppressed(true);
+    } else {
+      *response->mutable_score() = overall.Score();
+    }
+  }
   if (breakdown) {
     for (Dimension d : dimensions) response->add_by(DimensionName(d));
-    response->set_min_cell_size(survey.anonymous() ? min_cell_size : 0);
     for (v1::BreakdownCell& cell : breakdown->Cells(survey.anonymous(), min_cell_size)) {
       *response->add_cells() = std::move(cell);
     }
@@ -284,6 +294,13 @@ absl::Status Reporter::CompareEvents(const v1::CompareEventsRequest& request,
     }));
     row->set_response_count(static_cast<int>(responses));
     *row->mutable_question() = question.Summarize(/*with_uncoded_text=*/false);
+    // As in that survey's own summary: an anonymous survey shows no figures of fewer answers than
+    // the default minimum.
+    if (chosen->anonymous() && question.answered() > 0 &&
+        question.answered() < kDefaultMinCellSize) {
+      *row->mutable_question() =
+          WithheldQuestion(row->question(), FewerAnswersReason(kDefaultMinCellSize));
+    }
   }
   return absl::OkStatus();
 }

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace convene::aggregation {
 namespace {
@@ -668,6 +669,17 @@ double StudentTQuantile(double p, double df) {
   if (p == 0.5) return 0;
   if (p < 0.5) return -StudentTUpperQuantile(p, df);
   return StudentTUpperQuantile(1 - p, df);  // 1 - p is exact for p >= 0.5
+}
+
+std::string FormatPValue(double p) {
+  if (std::isnan(p)) return "–";
+  if (p < 0.001) return "< 0.001";
+  return absl::StrFormat("%.3f", p);
+}
+
+std::string PValueClause(double p) {
+  const std::string value = FormatPValue(p);
+  return absl::StrCat("p ", value[0] == '<' ? "" : "= ", value);
 }
 
 }  // namespace convene::aggregation

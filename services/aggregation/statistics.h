@@ -39,6 +39,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -253,6 +254,13 @@ class PairedScores {
   double post_compensation_ = 0;
   absl::btree_map<double, SignedCounts> by_difference_;  // key: |post - pre| > 0
 };
+
+// How every report writes a p-value, in tables and in sentences alike (one rule, as APA style has
+// it): three decimals ("0.042", "1.000"), and "< 0.001" for anything below 0.001, which three
+// decimals would round to a misleading "0.000". NaN reads "–".
+std::string FormatPValue(double p);
+// The same as a clause of a sentence: "p = 0.042", "p < 0.001".
+std::string PValueClause(double p);
 
 // The cumulative distribution function of Student's t with `df` > 0 degrees of freedom, from the
 // regularised incomplete beta function (continued fraction, modified Lentz), computing the smaller

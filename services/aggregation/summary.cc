@@ -90,6 +90,20 @@ std::string Aspect(absl::string_view text) {
 
 }  // namespace
 
+std::string FewerAnswersReason(int min_answers) {
+  return absl::StrCat("fewer than ", min_answers, " answers");
+}
+
+v1::QuestionSummary WithheldQuestion(const v1::QuestionSummary& full, const std::string& reason) {
+  v1::QuestionSummary out;
+  out.set_key(full.key());
+  out.set_text(full.text());
+  out.set_kind(full.kind());
+  out.set_suppressed(true);
+  out.set_suppressed_reason(reason);
+  return out;
+}
+
 std::string WholePercent(double percent) {
   return absl::StrCat(static_cast<int64_t>(std::llround(percent)), "%");
 }
@@ -294,10 +308,16 @@ void SurveyAggregator::Add(const sv::Response& response) {
   if (max_score_ > 0) scores_.Add(response.score());
 }
 
-std::vector<v1::QuestionSummary> SurveyAggregator::Questions(bool with_uncoded_text) const {
+std::vector<v1::QuestionSummary> SurveyAggregator::Questions(bool with_uncoded_text,
+                                                             int min_answers) const {
   std::vector<v1::QuestionSummary> out;
   out.reserve(questions_.size());
-  for (const auto& q : questions_) out.push_back(q->Summarize(with_uncoded_text));
+  for (const auto& q : questions_) {
+    out.push_back(q->Summarize(with_uncoded_text));
+    if (q->answered() > 0 && q->answered() < min_answers) {
+      out.back() = WithheldQuestion(out.back(), FewerAnswersReason(min_answers));
+    }
+  }
   return out;
 }
 
@@ -404,6 +424,32 @@ std::vector<v1::BreakdownCell> Breakdown::Cells(bool suppress, int min_cell_size
   }
   std::vector<bool> suppressed(values.size(), false);
   if (suppress) suppressed = SuppressedCells(values, respondents, min_cell_size);
+  // withheld[q][i]: question q's figures in cell i, per the same rule over its answer counts.
+  // The cells hidden whole count as hidden in every total. Cells without an answer are left out
+  // (nothing to protect, and no use as a complement).
+  const int questions = survey_->questions_size();
+  std::vector<std::vector<bool>> withheld(questions, std::vector<bool>(values.size(), false));
+  if (suppress) {
+    for (int q = 0; q < questions; ++q) {
+      std::vector<std::vector<std::string>> answered_values;
+      std::vector<int64_t> answered;
+      std::vector<bool> hidden;
+      std::vector<size_t> at;
+      size_t i = 0;
+      for (const auto& [key, cell] : cells_) {
+        if (cell->answered(q) > 0) {
+          answered_values.push_back(key);
+          answered.push_back(cell->answered(q));
+          hidden.push_back(suppressed[i]);
+          at.push_back(i);
+        }
+        ++i;
+      }
+      const std::vector<bool> result =
+          SuppressedCells(answered_values, answered, min_cell_size, hidden);
+      for (size_t j = 0; j < at.size(); ++j) withheld[q][at[j]] = result[j];
+    }
+  }
   std::vector<v1::BreakdownCell> out;
   size_t i = 0;
   for (const auto& [key, cell] : cells_) {
@@ -412,8 +458,14 @@ std::vector<v1::BreakdownCell> Breakdown::Cells(bool suppress, int min_cell_size
     c.set_respondents(static_cast<int32_t>(cell->responses()));
     c.set_suppressed(suppressed[i]);
     if (!suppressed[i]) {
-      for (v1::QuestionSummary& q : cell->Questions(/*with_uncoded_text=*/false)) {
-        *c.add_questions() = std::move(q);
+      std::vector<v1::QuestionSummary> summaries = cell->Questions(/*with_uncoded_text=*/false);
+      for (int q = 0; q < questions; ++q) {
+        if (withheld[q][i]) {
+          summaries[q] = WithheldQuestion(summaries[q], cell->answered(q) < min_cell_size
+                                                            ? FewerAnswersReason(min_cell_size)
+                                                            : kComplementaryReason);
+        }
+        *c.add_questions() = std::move(summaries[q]);
       }
       if (cell->max_score() > 0) *c.mutable_score() = cell->Score();
     }
@@ -423,10 +475,14 @@ std::vector<v1::BreakdownCell> Breakdown::Cells(bool suppress, int min_cell_size
 }
 
 std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& values,
-                                  const std::vector<int64_t>& respondents, int min_cell_size) {
+                                  const std::vector<int64_t>& respondents, int min_cell_size,
+                                  const std::vector<bool>& already_hidden) {
   const size_t n = values.size();
   std::vector<bool> suppressed(n);
-  for (size_t i = 0; i < n; ++i) suppressed[i] = respondents[i] < min_cell_size;
+  for (size_t i = 0; i < n; ++i) {
+    suppressed[i] =
+        respondents[i] < min_cell_size || (!already_hidden.empty() && already_hidden[i]);
+  }
   // The groups whose totals are known: all cells, and for two dimensions each row and column.
   std::vector<std::vector<size_t>> groups(1);
   for (size_t i = 0; i < n; ++i) groups[0].push_back(i);
@@ -672,10 +728,8 @@ std::vector<std::string> PrePostHighlights(const v1::ComparePrePostResponse& c) 
                       absl::StrFormat("%.2f", c.normalized_gain()));
     }
     if (c.has_wilcoxon_p_value()) {
-      absl::StrAppend(&sentence, "; Wilcoxon signed-rank p ",
-                      c.wilcoxon_p_value() < 0.001
-                          ? std::string("< 0.001")
-                          : absl::StrCat("= ", absl::StrFormat("%.3f", c.wilcoxon_p_value())));
+      // As the tables print it (FormatPValue).
+      absl::StrAppend(&sentence, "; Wilcoxon signed-rank ", PValueClause(c.wilcoxon_p_value()));
     }
     sentences.push_back(absl::StrCat(sentence, ")."));
   }

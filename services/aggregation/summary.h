@@ -27,8 +27,19 @@ namespace convene::aggregation {
 
 namespace sv = ::convene::survey::v1;
 
-// The smallest cell an anonymous survey's breakdown shows figures for, unless asked for more.
+// The smallest cell an anonymous survey's breakdown shows figures for, unless asked for more; also
+// the fewest answers a question's figures are shown for, overall and in each cell.
 inline constexpr int kDefaultMinCellSize = 5;
+
+// Why a question's figures are withheld, as QuestionSummary.suppressed_reason says it:
+// "fewer than 5 answers".
+std::string FewerAnswersReason(int min_answers);
+inline constexpr char kComplementaryReason[] = "complementary";
+
+// The summary of a question whose figures are withheld: key, text and kind of `full`, suppressed
+// with `reason`; no statistics and no missing count (the response count less the missing ones is
+// the number of answers).
+v1::QuestionSummary WithheldQuestion(const v1::QuestionSummary& full, const std::string& reason);
 
 // One question's answers, accumulated.
 class QuestionAccumulator {
@@ -72,8 +83,12 @@ class SurveyAggregator {
 
   int64_t responses() const { return responses_; }
 
-  // Questions in the survey's order.
-  std::vector<v1::QuestionSummary> Questions(bool with_uncoded_text) const;
+  // Questions in the survey's order. With `min_answers` > 0 (anonymous surveys), a question
+  // answered by at least one and fewer than `min_answers` respondents is withheld
+  // (WithheldQuestion, FewerAnswersReason); its uncoded answers with it.
+  std::vector<v1::QuestionSummary> Questions(bool with_uncoded_text, int min_answers = 0) const;
+  // How many answered the question at this position (the survey's order).
+  int64_t answered(int question) const { return questions_[question]->answered(); }
   // The quiz score distribution; empty when the survey has no quiz item.
   v1::ScaleStatistics Score() const;
   int max_score() const { return max_score_; }
@@ -109,7 +124,14 @@ class Breakdown {
   void Add(const sv::Response& response);
 
   // The cells in order of their values. When `suppress` (anonymous surveys), cells below
-  // `min_cell_size` and their complements (SuppressedCells) carry no figures.
+  // `min_cell_size` respondents and their complements (SuppressedCells) carry no figures; and in
+  // the cells shown, per question, the figures of fewer than `min_cell_size` answers are withheld
+  // (WithheldQuestion), with complements chosen by the same rule over the cells' answer counts, so
+  // that the question's overall figures (and, in two dimensions, a row's or column's, which a
+  // one-dimensional breakdown shows) less the cells shown never give a withheld cell's counts per
+  // value. Cells where nobody answered the question take no part: a count of 0 gives nobody away.
+  // Uncoded free-text answers are never listed in a cell: the words of a few people of one
+  // country and sector can say who they are, whatever the count.
   std::vector<v1::BreakdownCell> Cells(bool suppress, int min_cell_size) const;
 
  private:
@@ -132,9 +154,16 @@ class Breakdown {
 // bridge; while a small cell is one, the smallest cell shown in its row or column is hidden too,
 // and if that cannot help (every cell around it is a whole row or column), the table shows no
 // cell. Checked against a rank test on random tables (summary_test.cc). Not covered: what someone
-// who knows every participant's attributes can infer by combining one-dimensional breakdowns.
+// who knows every participant's attributes can infer by combining one-dimensional breakdowns; and
+// two or more small cells hidden together in one total can be recomputed as a group (their sum),
+// which may itself be below the minimum.
+//
+// `already_hidden` (empty, or one per cell) are cells hidden for another reason (their respondents,
+// when the counts are one question's answers): they count as hidden in every total, and are not
+// taken as complements again.
 std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& values,
-                                  const std::vector<int64_t>& respondents, int min_cell_size);
+                                  const std::vector<int64_t>& respondents, int min_cell_size,
+                                  const std::vector<bool>& already_hidden = {});
 
 // Pre/post pairing by pair key: the pre-test scores are kept by key until the post-test's arrive.
 class PrePostPairing {

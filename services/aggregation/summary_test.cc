@@ -1,8 +1,9 @@
 // Hand-checked examples for summary.h: the figures of every question kind as the proto states them
 // (scale order with zero counts, top-two-box, net promoter score, % of respondents rather than of
 // selections, themes most frequent first, quiz items), missing counts, which cells a breakdown
-// suppresses (and the complementary cells), pre/post pairing by pair key, and the sentences of a
-// report. Every expected figure is worked out by hand in the comments.
+// suppresses (and the complementary cells), which questions' figures an anonymous survey withholds
+// (overall and per cell, complements included), pre/post pairing by pair key, and the sentences of
+// a report. Every expected figure is worked out by hand in the comments.
 #include "services/aggregation/summary.h"
 
 #include <gmock/gmock.h>
@@ -740,6 +741,171 @@ TEST(BreakdownTest, TwoDimensionsKeepTheRequestOrder) {
   EXPECT_EQ(cells[1].respondents(), 2);
 }
 
+// --- Withheld question figures (anonymous surveys)
+
+constexpr char kCommentSurvey[] = R"pb(
+  id: "srv_comments"
+  anonymous: true
+  questions {
+    key: "overall"
+    text: "Overall"
+    likert { points: 5 }
+  }
+  questions {
+    key: "comment"
+    text: "Anything else?"
+    free_text {}
+  }
+  questions {
+    key: "unused"
+    text: "Never answered"
+    rating { min: 1 max: 7 }
+  })pb";
+
+// A response from `country` answering overall (always) and, when `comment` is given, the comment
+// (coded "venue" when `coded`).
+sv::Response CommentResponse(const std::string& country, const std::string& comment = "",
+                             bool coded = false) {
+  sv::Response r;
+  r.mutable_attributes()->set_country(country);
+  sv::Answer* a = r.add_answers();
+  a->set_question_key("overall");
+  a->set_scale(4);
+  if (!comment.empty()) {
+    a = r.add_answers();
+    a->set_question_key("comment");
+    a->set_text(comment);
+    if (coded) a->add_codes("venue");
+  }
+  return r;
+}
+
+TEST(WithheldQuestionTest, OverallFiguresOfFewerAnswersThanTheMinimumAreWithheld) {
+  const sv::Survey survey = ParseSurvey(kCommentSurvey);
+  SurveyAggregator agg(survey);
+  for (int i = 0; i < 6; ++i) agg.Add(CommentResponse("MY"));
+  agg.Add(CommentResponse("MY", "The hotel was near my ministry", true));
+  agg.Add(CommentResponse("MY", "Ask the one colleague from Laos"));
+  agg.Add(CommentResponse("MY", "Ask me, the only judge"));
+
+  // Not anonymous (no minimum): every figure, the uncoded answers too.
+  std::vector<v1::QuestionSummary> all = agg.Questions(true);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_FALSE(all[1].suppressed());
+  EXPECT_EQ(all[1].free_text().answered(), 3);
+  EXPECT_EQ(all[1].free_text().uncoded_answers_size(), 2);
+
+  // Minimum 5: 9 answered overall (shown); 3 the comment (withheld: key, text and kind only, no
+  // missing count, which with the 9 responses would give the 3, no themes and no answers);
+  // nobody the rating (nothing to protect: shown, with no figures).
+  std::vector<v1::QuestionSummary> shown = agg.Questions(true, 5);
+  ASSERT_EQ(shown.size(), 3u);
+  EXPECT_FALSE(shown[0].suppressed());
+  EXPECT_EQ(shown[0].scale().answered(), 9);
+  const v1::QuestionSummary& comment = shown[1];
+  EXPECT_TRUE(comment.suppressed());
+  EXPECT_EQ(comment.suppressed_reason(), "fewer than 5 answers");
+  EXPECT_EQ(comment.key(), "comment");
+  EXPECT_EQ(comment.text(), "Anything else?");
+  EXPECT_EQ(comment.kind(), "free-text");
+  EXPECT_EQ(comment.missing(), 0);
+  EXPECT_EQ(comment.statistics_case(), v1::QuestionSummary::STATISTICS_NOT_SET);
+  EXPECT_FALSE(shown[2].suppressed());
+  EXPECT_EQ(shown[2].scale().answered(), 0);
+  EXPECT_EQ(shown[2].missing(), 9);
+
+  // A withheld question says nothing in the highlights.
+  v1::SummarizeSurveyResponse summary;
+  summary.set_response_count(9);
+  for (auto& q : shown) *summary.add_questions() = q;
+  for (const std::string& sentence : SurveyHighlights(summary)) {
+    EXPECT_THAT(sentence, ::testing::Not(HasSubstr("venue")));
+  }
+
+  // At exactly the minimum it is shown; a larger minimum withholds more.
+  agg.Add(CommentResponse("MY", "Fine"));
+  agg.Add(CommentResponse("MY", "Fine"));
+  EXPECT_FALSE(agg.Questions(true, 5)[1].suppressed());
+  EXPECT_EQ(agg.Questions(true, 5)[1].free_text().answered(), 5);
+  EXPECT_TRUE(agg.Questions(true, 6)[1].suppressed());
+  EXPECT_EQ(agg.Questions(true, 6)[1].suppressed_reason(), "fewer than 6 answers");
+}
+
+TEST(WithheldQuestionTest, ACellsFewAnswersAreWithheldWithTheirComplement) {
+  const sv::Survey survey = ParseSurvey(kCommentSurvey);
+  Breakdown by(survey, {Dimension::kCountry});
+  // Respondents: ID 6, MY 9, TH 8, all shown. Comments: ID 2, MY 7, TH 6 (15 in all, shown).
+  // ID's 2 are withheld; the overall comment figures less MY's and TH's would give them, so the
+  // smaller of the two, TH (6), is withheld too, as complementary. MY is shown.
+  for (int i = 0; i < 6; ++i) by.Add(CommentResponse("ID", i < 2 ? "The judge from Bali" : ""));
+  for (int i = 0; i < 9; ++i) by.Add(CommentResponse("MY", i < 7 ? "Good" : "", i < 3));
+  for (int i = 0; i < 8; ++i) by.Add(CommentResponse("TH", i < 6 ? "Good" : "", i < 1));
+  const std::vector<v1::BreakdownCell> cells = by.Cells(true, 5);
+  ASSERT_EQ(cells.size(), 3u);
+  for (const v1::BreakdownCell& cell : cells) {
+    EXPECT_FALSE(cell.suppressed());
+    ASSERT_EQ(cell.questions_size(), 3);
+    // Every respondent answered overall: shown in every cell.
+    EXPECT_FALSE(cell.questions(0).suppressed());
+    EXPECT_EQ(cell.questions(0).scale().answered(), cell.respondents());
+    // Nobody answered the rating anywhere: no cell takes part, none is withheld.
+    EXPECT_FALSE(cell.questions(2).suppressed());
+  }
+  EXPECT_TRUE(cells[0].questions(1).suppressed());
+  EXPECT_EQ(cells[0].questions(1).suppressed_reason(), "fewer than 5 answers");
+  EXPECT_EQ(cells[0].questions(1).missing(), 0);
+  EXPECT_FALSE(cells[0].questions(1).has_free_text());
+  EXPECT_FALSE(cells[1].questions(1).suppressed());
+  EXPECT_EQ(cells[1].questions(1).free_text().answered(), 7);
+  EXPECT_EQ(cells[1].questions(1).free_text().uncoded_count(), 4);
+  // Cells never list free-text answers, whatever their size.
+  EXPECT_THAT(cells[1].questions(1).free_text().uncoded_answers(), IsEmpty());
+  EXPECT_TRUE(cells[2].questions(1).suppressed());
+  EXPECT_EQ(cells[2].questions(1).suppressed_reason(), "complementary");
+
+  // Not anonymous: nothing withheld.
+  for (const v1::BreakdownCell& cell : by.Cells(false, 5)) {
+    for (const v1::QuestionSummary& q : cell.questions()) EXPECT_FALSE(q.suppressed());
+  }
+}
+
+TEST(WithheldQuestionTest, CellsHiddenWholeCountAsHiddenAndEmptyCellsTakeNoPart) {
+  const sv::Survey survey = ParseSurvey(kCommentSurvey);
+  Breakdown by(survey, {Dimension::kCountry});
+  // Respondents: KH 2 (small), ID 6 (its complement), MY 9, TH 8, VN 7.
+  // Comments:    KH 2,          ID 6,                 MY 3, TH 7, VN 0.
+  // MY's 3 are withheld. KH and ID are hidden whole already, so the overall total hides three
+  // cells' comments: no complement is needed, TH is shown; VN, where nobody commented, shows 0.
+  for (int i = 0; i < 2; ++i) by.Add(CommentResponse("KH", "Phnom Penh next time"));
+  for (int i = 0; i < 6; ++i) by.Add(CommentResponse("ID", "Good"));
+  for (int i = 0; i < 9; ++i) by.Add(CommentResponse("MY", i < 3 ? "Good" : ""));
+  for (int i = 0; i < 8; ++i) by.Add(CommentResponse("TH", i < 7 ? "Good" : ""));
+  for (int i = 0; i < 7; ++i) by.Add(CommentResponse("VN"));
+  const std::vector<v1::BreakdownCell> cells = by.Cells(true, 5);
+  ASSERT_EQ(cells.size(), 5u);  // ID, KH, MY, TH, VN
+  EXPECT_TRUE(cells[0].suppressed());
+  EXPECT_TRUE(cells[1].suppressed());
+  EXPECT_THAT(cells[1].questions(), IsEmpty());
+  EXPECT_TRUE(cells[2].questions(1).suppressed());
+  EXPECT_EQ(cells[2].questions(1).suppressed_reason(), "fewer than 5 answers");
+  EXPECT_FALSE(cells[3].questions(1).suppressed());
+  EXPECT_EQ(cells[3].questions(1).free_text().answered(), 7);
+  EXPECT_FALSE(cells[4].questions(1).suppressed());
+  EXPECT_EQ(cells[4].questions(1).free_text().answered(), 0);
+  EXPECT_EQ(cells[4].questions(1).missing(), 7);
+}
+
+TEST(SuppressedCellsTest, CellsAlreadyHiddenCountAsHidden) {
+  // B (3) is small; D is hidden already, so the total hides two cells: no complement.
+  EXPECT_THAT(SuppressedCells(OneDimension({"A", "B", "C", "D"}), {10, 3, 7, 12}, 5,
+                              {false, false, false, true}),
+              ElementsAre(false, true, false, true));
+  // Without it, C (7) would be B's complement.
+  EXPECT_THAT(SuppressedCells(OneDimension({"A", "B", "C", "D"}), {10, 3, 7, 12}, 5,
+                              {false, false, false, false}),
+              ElementsAre(false, true, true, false));
+}
+
 // --- Pre/post
 
 sv::Response Scored(const std::string& pair_key, int score) {
@@ -974,6 +1140,30 @@ TEST(PrePostHighlightsTest, GainSentence) {
                           "Wilcoxon signed-rank p = 0.317)."));
 }
 
+TEST(PrePostHighlightsTest, PValueReadsAsTheTablesPrintIt) {
+  v1::ComparePrePostResponse out;
+  out.set_pairs(36);
+  out.set_max_score(10);
+  out.set_mean_pre(4.61);
+  out.set_mean_post(7.28);
+  out.set_mean_gain(2.67);
+  // Below 0.001: "< 0.001" (never "< 0.0001" or "0.000"); else three decimals, as FormatPValue.
+  for (const auto& [p, clause] :
+       std::vector<std::pair<double, std::string>>{{0.0000031, "p < 0.001"},
+                                                   {0.00099, "p < 0.001"},
+                                                   {0.001, "p = 0.001"},
+                                                   {0.04271, "p = 0.043"},
+                                                   {0.5, "p = 0.500"},
+                                                   {1.0, "p = 1.000"}}) {
+    out.set_wilcoxon_p_value(p);
+    ASSERT_EQ(PrePostHighlights(out).size(), 1u);
+    EXPECT_THAT(PrePostHighlights(out)[0],
+                HasSubstr(absl::StrCat("Wilcoxon signed-rank ", clause, ").")));
+    EXPECT_EQ(PValueClause(p), clause);
+    EXPECT_EQ(clause, absl::StrCat("p ", p < 0.001 ? "" : "= ", FormatPValue(p)));
+  }
+}
+
 TEST(WholePercentTest, RoundsToTheNearestWholeNumber) {
   EXPECT_EQ(WholePercent(26.19), "26%");
   EXPECT_EQ(WholePercent(26.5), "27%");
@@ -1116,6 +1306,108 @@ TEST(SuppressedCellsTest, NoSmallCellFollowsFromAnyCombinationOfTotals) {
   }
   EXPECT_GT(checked, 500);
   EXPECT_LT(withheld, 400);  // most tables still show something
+  EXPECT_EQ(solvable, 0);
+}
+
+// The same for one question's answer counts, withheld as Breakdown::Cells withholds them: random
+// two-way tables of respondents and of answers (0 to the respondents), the cells hidden whole for
+// their respondents, then per question the cells with fewer answers than the minimum and their
+// complements. No withheld small count (1 to 4 answers) follows from the question's totals shown:
+// the overall one, and each row's or column's that the one-dimensional breakdown shows (neither
+// hidden whole there nor withheld). A cell nobody answered in counts as known (0).
+TEST(SuppressedCellsTest, NoSmallAnswerCountFollowsFromTheQuestionsTotals) {
+  uint64_t state = 24681357;
+  auto next = [&state](int bound) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<int>((state >> 33) % static_cast<uint64_t>(bound));
+  };
+  // What Breakdown::Cells does for one question, given the cells hidden whole.
+  auto withhold = [](const std::vector<std::vector<std::string>>& values,
+                     const std::vector<int64_t>& answers, const std::vector<bool>& hidden) {
+    std::vector<std::vector<std::string>> v;
+    std::vector<int64_t> a;
+    std::vector<bool> h;
+    std::vector<size_t> at;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (answers[i] == 0) continue;
+      v.push_back(values[i]);
+      a.push_back(answers[i]);
+      h.push_back(hidden[i]);
+      at.push_back(i);
+    }
+    std::vector<bool> out = hidden;
+    const std::vector<bool> result = SuppressedCells(v, a, 5, h);
+    for (size_t j = 0; j < at.size(); ++j) out[at[j]] = out[at[j]] || result[j];
+    return out;
+  };
+  int solvable = 0, checked = 0;
+  for (int trial = 0; trial < 1500; ++trial) {
+    std::vector<std::vector<std::string>> values;
+    std::vector<int64_t> respondents, answers;
+    const int rows = 2 + next(5), columns = 2 + next(4);
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < columns; ++c) {
+        if (next(5) == 0) continue;
+        values.push_back({absl::StrCat("r", r), absl::StrCat("c", c)});
+        respondents.push_back(1 + next(14));
+        // Mostly everyone answers; sometimes few or nobody.
+        answers.push_back(next(3) == 0 ? next(static_cast<int>(respondents.back()) + 1)
+                                       : respondents.back());
+      }
+    }
+    const std::vector<bool> hidden = SuppressedCells(values, respondents, 5);
+    const std::vector<bool> withheld = withhold(values, answers, hidden);
+    std::vector<size_t> unknowns;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (withheld[i] && answers[i] > 0) unknowns.push_back(i);
+    }
+    bool any_shown = false;
+    for (size_t i = 0; i < values.size(); ++i)
+      any_shown = any_shown || (!withheld[i] && answers[i] > 0);
+    if (!any_shown) continue;
+    std::vector<std::vector<double>> equations;
+    equations.push_back(std::vector<double>(unknowns.size(), 1.0));  // overall
+    for (size_t d = 0; d < 2; ++d) {
+      std::map<std::string, std::pair<int64_t, int64_t>> totals;  // respondents, answers
+      for (size_t i = 0; i < values.size(); ++i) {
+        totals[values[i][d]].first += respondents[i];
+        totals[values[i][d]].second += answers[i];
+      }
+      std::vector<std::vector<std::string>> names;
+      std::vector<int64_t> row_respondents, row_answers;
+      for (const auto& [name, total] : totals) {
+        names.push_back({name});
+        row_respondents.push_back(total.first);
+        row_answers.push_back(total.second);
+      }
+      const std::vector<bool> row_hidden = SuppressedCells(names, row_respondents, 5);
+      const std::vector<bool> row_withheld = withhold(names, row_answers, row_hidden);
+      for (size_t t = 0; t < names.size(); ++t) {
+        if (row_withheld[t] || row_answers[t] == 0) continue;
+        std::vector<double> equation(unknowns.size(), 0.0);
+        for (size_t u = 0; u < unknowns.size(); ++u) {
+          if (values[unknowns[u]][d] == names[t][0]) equation[u] = 1.0;
+        }
+        equations.push_back(std::move(equation));
+      }
+    }
+    const int rank = Rank(equations);
+    for (size_t u = 0; u < unknowns.size(); ++u) {
+      if (answers[unknowns[u]] >= 5) continue;
+      ++checked;
+      std::vector<std::vector<double>> with = equations;
+      std::vector<double> unit(unknowns.size(), 0.0);
+      unit[u] = 1.0;
+      with.push_back(unit);
+      if (Rank(with) == rank) {
+        ++solvable;
+        ADD_FAILURE() << "trial " << trial << ": the small answer count of "
+                      << values[unknowns[u]][0] << "/" << values[unknowns[u]][1]
+                      << " follows from the totals";
+      }
+    }
+  }
+  EXPECT_GT(checked, 500);
   EXPECT_EQ(solvable, 0);
 }
 

@@ -4,7 +4,9 @@
 //    (no responses, one, all identical, ties for the median, a question nobody answers, a few
 //    hundred), against Python's statistics module and SciPy (aggregation_reference.py), to 1e-9.
 //  - Breakdowns of an anonymous survey: which cells are suppressed, complements included; the
-//    minimum cell size only upward; an identified survey is not suppressed.
+//    minimum cell size only upward; an identified survey is not suppressed. The figures of a
+//    question answered by fewer than the minimum, overall and per cell (with complements), and
+//    the quiz score of too few responses, withheld.
 //  - A linked pre/post test answered with tokens, paired by person.
 //  - The participation report (statuses, attendance per day, speakers by gender), with and
 //    without the agenda service.
@@ -27,6 +29,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -99,9 +102,11 @@ class Generator {
 };
 
 // Every question kind, a whole number with a declared range and one without, a fractional number,
-// two quiz items (1 and 2 points) and a question nobody answers ("pace").
+// two quiz items (1 and 2 points) and a question nobody answers ("pace"). Not anonymous: the data
+// sets of one answer must show their figures, which an anonymous survey withholds (below 5
+// answers; AnonymousSurveysWithholdTheFiguresOfFewAnswers).
 constexpr char kReferenceSurvey[] = R"json({
-  "title": "Reference evaluation", "kind": "SURVEY_KIND_EVALUATION", "anonymous": true,
+  "title": "Reference evaluation", "kind": "SURVEY_KIND_EVALUATION", "anonymous": false,
   "questions": [
     {"key": "satisfaction", "text": "Overall satisfaction",
      "likert": {"points": 5, "labels": ["Very dissatisfied", "Dissatisfied", "Neutral",
@@ -555,7 +560,7 @@ TEST_F(AggregationServerTest, EveryFigureAgreesWithPythonThroughTheWholeStack) {
     EXPECT_EQ(summary.survey_id(), survey.id());
     EXPECT_EQ(summary.event_id(), event_id_);
     EXPECT_EQ(summary.title(), "Reference evaluation");
-    EXPECT_TRUE(summary.anonymous());
+    EXPECT_FALSE(summary.anonymous());
     EXPECT_EQ(summary.token_count(), 0);
     EXPECT_FALSE(summary.has_response_rate_tokens());  // no tokens issued: no rate
     EXPECT_FALSE(summary.has_response_rate_checked_in());
@@ -776,6 +781,83 @@ TEST_F(AggregationServerTest, AnonymousBreakdownsSuppressSmallCellsAndTheirCompl
               GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("by")));
   EXPECT_THAT(Summarize("srv_000000000000", {}, 0, &bad),
               GrpcStatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("srv_000000000000")));
+}
+
+constexpr char kCommentSurvey[] = R"json({"title": "Evaluation", "kind": "SURVEY_KIND_EVALUATION",
+  "anonymous": true, "questions": [
+    {"key": "overall", "text": "Overall satisfaction", "likert": {"points": 5}},
+    {"key": "comment", "text": "Anything else?", "freeText": {}}]})json";
+
+TEST_F(AggregationServerTest, AnonymousSurveysWithholdTheFiguresOfFewAnswers) {
+  // By country: ID 6 respondents (2 comments), MY 9 (7), TH 8 (6). Every cell is shown; ID's
+  // comment figures are withheld, and TH's as their complement (the overall comment figures less
+  // MY's and TH's would give ID's); MY's are shown, without the answers' text.
+  const sv::Survey survey = CreateSurvey(event_id_, kCommentSurvey);
+  std::vector<Row> rows;
+  for (const auto& [country, respondents, comments] :
+       std::vector<std::tuple<std::string, int, int>>{{"ID", 6, 2}, {"MY", 9, 7}, {"TH", 8, 6}}) {
+    for (int i = 0; i < respondents; ++i) {
+      rows.push_back({{"overall", absl::StrCat(1 + i % 5)},
+                      {"comment", i < comments ? absl::StrCat("comment ", country, " ", i) : ""},
+                      {"_country", country}});
+    }
+  }
+  Import(survey.id(), {"overall", "comment", "_country"}, rows);
+  agg::SummarizeSurveyResponse summary;
+  ASSERT_TRUE(Summarize(survey.id(), {"country"}, 0, &summary).ok());
+  EXPECT_EQ(summary.min_cell_size(), 5);
+  // Overall, 15 comments: shown, with their text.
+  ASSERT_EQ(summary.questions_size(), 2);
+  EXPECT_FALSE(summary.questions(1).suppressed());
+  EXPECT_EQ(summary.questions(1).free_text().answered(), 15);
+  EXPECT_EQ(summary.questions(1).free_text().uncoded_answers_size(), 15);
+  std::map<std::string, std::string> comment;  // country -> reason, or the count shown
+  for (const agg::BreakdownCell& cell : summary.cells()) {
+    EXPECT_FALSE(cell.suppressed());
+    ASSERT_EQ(cell.questions_size(), 2);
+    EXPECT_FALSE(cell.questions(0).suppressed());
+    const agg::QuestionSummary& q = cell.questions(1);
+    comment[cell.values(0)] =
+        q.suppressed() ? q.suppressed_reason() : absl::StrCat(q.free_text().answered(), " shown");
+    EXPECT_THAT(q.free_text().uncoded_answers(), IsEmpty());
+    if (q.suppressed()) {
+      EXPECT_FALSE(q.has_free_text());
+      EXPECT_EQ(q.missing(), 0);
+    }
+  }
+  EXPECT_EQ(comment,
+            (std::map<std::string, std::string>{
+                {"ID", "fewer than 5 answers"}, {"MY", "7 shown"}, {"TH", "complementary"}}));
+
+  // Three responses to an anonymous quiz: every question's figures and the score are withheld,
+  // and no sentence gives them.
+  const sv::Survey few = CreateSurvey(event_id_, kBreakdownSurvey);
+  Import(few.id(), {"overall", "q1"},
+         {{{"overall", "4"}, {"q1", "a"}},
+          {{"overall", "2"}, {"q1", "b"}},
+          {{"overall", "5"}, {"q1", "a"}}});
+  agg::SummarizeSurveyResponse small;
+  ASSERT_TRUE(Summarize(few.id(), {}, 0, &small).ok());
+  EXPECT_EQ(small.response_count(), 3);
+  ASSERT_EQ(small.questions_size(), 2);
+  for (const agg::QuestionSummary& q : small.questions()) {
+    EXPECT_TRUE(q.suppressed()) << q.key();
+    EXPECT_EQ(q.suppressed_reason(), "fewer than 5 answers");
+    EXPECT_EQ(q.statistics_case(), agg::QuestionSummary::STATISTICS_NOT_SET);
+  }
+  EXPECT_EQ(small.max_score(), 1);
+  EXPECT_TRUE(small.score_suppressed());
+  EXPECT_FALSE(small.has_score());
+  EXPECT_THAT(small.highlights(), IsEmpty());
+  // A higher minimum withholds more: MY's 7 comments too, and then ID's, MY's and TH's are all
+  // withheld.
+  agg::SummarizeSurveyResponse eight;
+  ASSERT_TRUE(Summarize(survey.id(), {"country"}, 8, &eight).ok());
+  for (const agg::BreakdownCell& cell : eight.cells()) {
+    if (!cell.suppressed()) {
+      EXPECT_TRUE(cell.questions(1).suppressed()) << cell.values(0);
+    }
+  }
 }
 
 TEST_F(AggregationServerTest, IdentifiedSurveysAreNotSuppressed) {
@@ -1072,13 +1154,17 @@ TEST_F(AggregationServerTest, CompareEventsFollowsOneQuestionKey) {
   EXPECT_EQ(none.survey_id(), "");
   EXPECT_EQ(none.response_count(), 0);
   EXPECT_FALSE(none.has_question());
+  // The first event's survey is anonymous and only 3 answered: its figures are withheld, as in
+  // its own summary.
   const agg::EventQuestion& c = response.events(2);
   EXPECT_EQ(c.event_id(), first);
   EXPECT_EQ(c.start_date(), "2023-05-30");
   EXPECT_EQ(c.survey_id(), a.id());
   EXPECT_EQ(c.response_count(), 3);
-  EXPECT_DOUBLE_EQ(c.question().scale().mean(), 4.0);
-  EXPECT_DOUBLE_EQ(c.question().scale().median(), 4.0);
+  EXPECT_EQ(c.question().key(), "overall");
+  EXPECT_TRUE(c.question().suppressed());
+  EXPECT_EQ(c.question().suppressed_reason(), "fewer than 5 answers");
+  EXPECT_FALSE(c.question().has_scale());
 
   request.clear_event_ids();
   auto context = NewCallContext();
@@ -1102,7 +1188,11 @@ grpc::Status UntilAvailable(const std::function<grpc::Status()>& call) {
 }
 
 TEST_F(AggregationServerTest, RegistrationOrSurveyDownIsUnavailableAndRecoversWithoutRestart) {
-  const sv::Survey survey = CreateSurvey(event_id_, kBreakdownSurvey);
+  // Identified, so that the figures of its two responses are shown (an anonymous survey would
+  // withhold them).
+  std::string json = kBreakdownSurvey;
+  json.replace(json.find("\"anonymous\": true"), 17, "\"anonymous\": false");
+  const sv::Survey survey = CreateSurvey(event_id_, json);
   Import(survey.id(), {"overall", "q1"}, {{{"overall", "4"}, {"q1", "a"}}, {{"overall", "2"}}});
   auto summarize = [&](agg::SummarizeSurveyResponse* response) {
     return Summarize(survey.id(), {}, 0, response);

@@ -1,5 +1,7 @@
 #include "services/common/sqlite/database.h"
 
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -9,14 +11,35 @@
 namespace convene::sqlite {
 namespace {
 
-absl::Status StatusFromCode(int rc, absl::string_view what, absl::string_view message) {
-  std::string text = absl::StrCat("storage: ", what, ": ", message);
-  switch (rc & 0xff) {
+// The one place that says what a failed SQLite call means for the caller. `system_errno` is the
+// errno of the file operation that failed (SystemErrno); it is read only for I/O errors and failed
+// opens (for anything else it may be left over from an earlier failure).
+absl::Status StorageError(int rc, int system_errno, absl::string_view path, absl::string_view what,
+                          absl::string_view message) {
+  const int primary = rc & 0xff;
+  const bool file_error = primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN;
+  if (!file_error) system_errno = 0;
+  std::string detail = absl::StrCat(what, ": ", message);
+  if (system_errno != 0) absl::StrAppend(&detail, ": ", std::strerror(system_errno));
+  if (primary == SQLITE_FULL || system_errno == ENOSPC || system_errno == EDQUOT) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "storage: the disk holding ", path, " is full; free space and retry (", detail, ")"));
+  }
+  if (primary == SQLITE_READONLY || system_errno == EROFS) {
+    return absl::UnavailableError(
+        absl::StrCat("storage: the database ", path,
+                     " is read-only (its file system is mounted read-only, or the file is not "
+                     "writable); make it writable and retry (",
+                     detail, ")"));
+  }
+  if (primary == SQLITE_IOERR) {
+    return absl::UnavailableError(absl::StrCat("storage: reading or writing ", path,
+                                               " failed; check its disk and retry (", detail, ")"));
+  }
+  std::string text = absl::StrCat("storage: ", detail);
+  switch (primary) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-    case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
     case SQLITE_PROTOCOL:
       return absl::UnavailableError(text);
@@ -30,6 +53,31 @@ absl::Status StatusFromCode(int rc, absl::string_view what, absl::string_view me
   }
 }
 
+// The errno of the file operation behind an I/O error. SQLite passes it on (sqlite3_system_errno)
+// only for some failures; for the others (a failed write or fsync of the WAL at COMMIT, say) the
+// file that failed keeps it: the WAL (or rollback journal) first, then the database file.
+int SystemErrno(sqlite3* db) {
+  if (const int e = sqlite3_system_errno(db); e != 0) return e;
+  for (const int pointer : {SQLITE_FCNTL_JOURNAL_POINTER, SQLITE_FCNTL_FILE_POINTER}) {
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(db, "main", pointer, &file) != SQLITE_OK || file == nullptr ||
+        file->pMethods == nullptr) {
+      continue;
+    }
+    int e = 0;
+    if (file->pMethods->xFileControl(file, SQLITE_FCNTL_LAST_ERRNO, &e) == SQLITE_OK && e != 0) {
+      return e;
+    }
+  }
+  return 0;
+}
+
+// The name an error gives a statement run by Execute: the statement itself when it is short
+// ("COMMIT"), else "execute".
+absl::string_view ExecuteName(absl::string_view sql) {
+  return sql.size() <= 32 ? sql : absl::string_view("execute");
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const Options& options) {
@@ -39,10 +87,17 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const Options& options)
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    const int system_errno = raw ? sqlite3_system_errno(raw) : 0;
     sqlite3_close_v2(raw);
-    return StatusFromCode(rc, absl::StrCat("open ", options.path), message);
+    return StorageError(rc, system_errno, options.path, absl::StrCat("open ", options.path),
+                        message);
   }
-  std::unique_ptr<Database> db(new Database(raw));
+  std::unique_ptr<Database> db(new Database(raw, options.path));
+  // SQLite opens a file it may not write for reading only, and every write would then fail: say so
+  // now, once, rather than on each write.
+  if (sqlite3_db_readonly(raw, "main") == 1) {
+    return StorageError(SQLITE_READONLY, 0, options.path, "open", "it opens for reading only");
+  }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   CONVENE_RETURN_IF_ERROR(
@@ -57,7 +112,12 @@ Database::~Database() {
 }
 
 absl::Status Database::Error(int rc, absl::string_view what) {
-  return StatusFromCode(rc, what, sqlite3_errmsg(db_));
+  return StorageError(rc, SystemErrno(db_), path_, what, sqlite3_errmsg(db_));
+}
+
+void Database::RollBack() {
+  if (sqlite3_get_autocommit(db_) == 0) Execute("ROLLBACK").IgnoreError();
+  in_transaction_ = false;
 }
 
 absl::Status Database::Execute(absl::string_view sql) {
@@ -67,7 +127,7 @@ absl::Status Database::Execute(absl::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string m = message ? message : sqlite3_errstr(rc);
     sqlite3_free(message);
-    return StatusFromCode(rc, "execute", m);
+    return StorageError(rc, SystemErrno(db_), path_, ExecuteName(sql), m);
   }
   return absl::OkStatus();
 }
@@ -161,6 +221,12 @@ Statement& Statement::BindOptionalText(int index, absl::string_view value) {
 
 absl::StatusOr<bool> Statement::Step() {
   if (!status_.ok()) return status_;
+  // A full disk or an I/O error can make SQLite roll the whole transaction back by itself; a
+  // statement run after that would be committed on its own, and the write stored in part.
+  if (db_.in_transaction_ && sqlite3_get_autocommit(db_.db_) != 0) {
+    return absl::AbortedError(
+        "storage: the transaction was rolled back after an error; nothing of it was stored");
+  }
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -195,18 +261,28 @@ bool Statement::ColumnIsNull(int index) const {
 int Statement::Changes() const { return sqlite3_changes(db_.handle()); }
 
 Transaction::Transaction(Database& db) : db_(db) {
+  // A transaction still open here was left by a ROLLBACK that failed; it would refuse every BEGIN.
+  db_.RollBack();
   status_ = db_.Execute("BEGIN IMMEDIATE");
   open_ = status_.ok();
+  db_.in_transaction_ = open_;
 }
 
 Transaction::~Transaction() {
-  if (open_) db_.Execute("ROLLBACK").IgnoreError();
+  if (open_) db_.RollBack();
 }
 
 absl::Status Transaction::Commit() {
   if (!open_) return absl::FailedPreconditionError("storage: commit without an open transaction");
   absl::Status status = db_.Execute("COMMIT");
-  if (status.ok()) open_ = false;
+  open_ = false;
+  if (status.ok()) {
+    db_.in_transaction_ = false;
+  } else {
+    // SQLite keeps the transaction open after some failures (a full disk while writing the WAL)
+    // and rolls it back by itself after others; either way it ends here, refused whole.
+    db_.RollBack();
+  }
   return status;
 }
 

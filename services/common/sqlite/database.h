@@ -11,10 +11,21 @@
 // The owner (a service's store) serialises access, normally with one mutex held
 // for the length of a transaction.
 //
-// Errors: SQLITE_BUSY/LOCKED, I/O errors, a full disk and a read-only file
-// become UNAVAILABLE (the call may be retried once the cause is fixed);
-// constraint violations become ALREADY_EXISTS; anything else is INTERNAL.
-// Messages start with "storage:" and carry SQLite's own text.
+// Errors: every SQLite failure becomes a status in one place (database.cc, StorageError), its
+// message starting with "storage:" and ending with SQLite's own text (and the system's, for a file
+// operation):
+//   - a full disk (SQLITE_FULL, or a write failing with ENOSPC or EDQUOT): RESOURCE_EXHAUSTED,
+//     "storage: the disk holding <path> is full; free space and retry";
+//   - a read-only database (SQLITE_READONLY, a write failing with EROFS, or a file that opens only
+//     for reading): UNAVAILABLE, "storage: the database <path> is read-only ...";
+//   - any other I/O error (a failed read, write or fsync): UNAVAILABLE, naming the path;
+//   - SQLITE_BUSY/LOCKED, a file that cannot be opened: UNAVAILABLE;
+//   - constraint violations: ALREADY_EXISTS; a corrupt file: DATA_LOSS; anything else: INTERNAL.
+// A write that fails so is refused whole: its Transaction is rolled back and nothing of it is
+// stored (a statement run after SQLite rolled the transaction back by itself is refused too). The
+// connection stays usable: once the disk has room or is writable again, the next write succeeds
+// without reopening anything. A write whose fsync failed is not acknowledged either; like a call
+// cut by a crash it may still be found after a restart, if nothing was written after it.
 #ifndef CONVENE_SERVICES_COMMON_SQLITE_DATABASE_H_
 #define CONVENE_SERVICES_COMMON_SQLITE_DATABASE_H_
 
@@ -26,6 +37,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -67,18 +79,24 @@ class Database {
 
   sqlite3* handle() { return db_; }
 
-  // Converts a SQLite result code into a status using this connection's error
-  // message.
+  // Converts a SQLite result code into a status (see "Errors" above) using this connection's error
+  // message; `what` names the operation that failed.
   absl::Status Error(int rc, absl::string_view what);
 
  private:
   friend class Statement;
-  explicit Database(sqlite3* db) : db_(db) {}
+  friend class Transaction;
+  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  // Rolls back the transaction SQLite still has open, if any (it may have rolled it back itself).
+  void RollBack();
   // Prepared statements keyed by their SQL text, prepared once and reused.
   absl::StatusOr<sqlite3_stmt*> CachedStatement(const char* sql);
 
   sqlite3* db_;
+  const std::string path_;
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+  // True from a Transaction's BEGIN until its COMMIT or ROLLBACK.
+  bool in_transaction_ = false;
 };
 
 // A prepared statement from the database's cache. Bind parameters (1-based, as
@@ -139,7 +157,8 @@ absl::StatusOr<Message> ColumnMessage(const Statement& stmt, int index) {
 
 // BEGIN IMMEDIATE on construction (so the write lock is taken up front and a
 // transaction never fails half way on lock upgrade); ROLLBACK on destruction
-// unless Commit() succeeded.
+// unless Commit() succeeded, and at once when Commit() fails. Transactions do not
+// nest.
 class Transaction {
  public:
   explicit Transaction(Database& db);
@@ -149,6 +168,8 @@ class Transaction {
 
   // Not OK when BEGIN failed.
   const absl::Status& status() const { return status_; }
+  // COMMIT. When it fails (a full disk, a failed fsync) the transaction is rolled back before this
+  // returns: nothing of it is stored, and the connection is ready for the next one.
   absl::Status Commit();
 
  private:

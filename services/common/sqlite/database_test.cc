@@ -3,6 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/status.h"
 #include "services/common/testing/process.h"
 #include "services/common/testing/status_matchers.h"
 
@@ -140,6 +145,190 @@ TEST(FingerprintTest, IsFnv1a) {
   EXPECT_EQ(Fingerprint(""), 0xcbf29ce484222325ull);
   EXPECT_EQ(Fingerprint("a"), 0xaf63dc4c8601ec8cull);
   EXPECT_EQ(Fingerprint("foobar"), 0x85944171f73967e8ull);
+}
+
+// A VFS that passes everything to SQLite's own, except that writes and syncs fail with a chosen
+// result code while one is set: a full disk or a failed fsync, at a moment a test chooses. Each
+// file is SQLite's own file wrapped in a FaultFile.
+struct FaultVfs {
+  struct FaultFile {
+    sqlite3_file base;
+    sqlite3_file* real;  // right after this struct, in the same allocation
+  };
+
+  static inline sqlite3_vfs* real = nullptr;
+  static inline sqlite3_vfs vfs;
+  static inline sqlite3_io_methods methods;
+  static inline int write_error = SQLITE_OK;
+  static inline int sync_error = SQLITE_OK;
+
+  static sqlite3_file* Real(sqlite3_file* file) { return reinterpret_cast<FaultFile*>(file)->real; }
+
+  static int Open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
+    auto* fault_file = reinterpret_cast<FaultFile*>(file);
+    fault_file->real = reinterpret_cast<sqlite3_file*>(fault_file + 1);
+    const int rc = real->xOpen(real, name, fault_file->real, flags, out_flags);
+    fault_file->base.pMethods = fault_file->real->pMethods != nullptr ? &methods : nullptr;
+    return rc;
+  }
+
+  // Makes it the default VFS (once), so that Database::Open uses it.
+  static void Install() {
+    if (real != nullptr) return;
+    real = sqlite3_vfs_find(nullptr);
+    vfs = *real;
+    vfs.zName = "convene-fault";
+    vfs.szOsFile = static_cast<int>(sizeof(FaultFile)) + real->szOsFile;
+    vfs.xOpen = Open;
+    methods.iVersion = 3;
+    methods.xClose = [](sqlite3_file* f) { return Real(f)->pMethods->xClose(Real(f)); };
+    methods.xRead = [](sqlite3_file* f, void* data, int size, sqlite3_int64 offset) {
+      return Real(f)->pMethods->xRead(Real(f), data, size, offset);
+    };
+    methods.xWrite = [](sqlite3_file* f, const void* data, int size, sqlite3_int64 offset) {
+      if (write_error != SQLITE_OK) return write_error;
+      return Real(f)->pMethods->xWrite(Real(f), data, size, offset);
+    };
+    methods.xTruncate = [](sqlite3_file* f, sqlite3_int64 size) {
+      return Real(f)->pMethods->xTruncate(Real(f), size);
+    };
+    methods.xSync = [](sqlite3_file* f, int flags) {
+      if (sync_error != SQLITE_OK) return sync_error;
+      return Real(f)->pMethods->xSync(Real(f), flags);
+    };
+    methods.xFileSize = [](sqlite3_file* f, sqlite3_int64* size) {
+      return Real(f)->pMethods->xFileSize(Real(f), size);
+    };
+    methods.xLock = [](sqlite3_file* f, int lock) {
+      return Real(f)->pMethods->xLock(Real(f), lock);
+    };
+    methods.xUnlock = [](sqlite3_file* f, int lock) {
+      return Real(f)->pMethods->xUnlock(Real(f), lock);
+    };
+    methods.xCheckReservedLock = [](sqlite3_file* f, int* out) {
+      return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
+    };
+    methods.xFileControl = [](sqlite3_file* f, int op, void* arg) {
+      return Real(f)->pMethods->xFileControl(Real(f), op, arg);
+    };
+    methods.xSectorSize = [](sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); };
+    methods.xDeviceCharacteristics = [](sqlite3_file* f) {
+      return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
+    };
+    methods.xShmMap = [](sqlite3_file* f, int page, int size, int extend, void volatile** out) {
+      return Real(f)->pMethods->xShmMap(Real(f), page, size, extend, out);
+    };
+    methods.xShmLock = [](sqlite3_file* f, int offset, int n, int flags) {
+      return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
+    };
+    methods.xShmBarrier = [](sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); };
+    methods.xShmUnmap = [](sqlite3_file* f, int delete_flag) {
+      return Real(f)->pMethods->xShmUnmap(Real(f), delete_flag);
+    };
+    methods.xFetch = [](sqlite3_file* f, sqlite3_int64 offset, int size, void** out) {
+      return Real(f)->pMethods->xFetch(Real(f), offset, size, out);
+    };
+    methods.xUnfetch = [](sqlite3_file* f, sqlite3_int64 offset, void* page) {
+      return Real(f)->pMethods->xUnfetch(Real(f), offset, page);
+    };
+    sqlite3_vfs_register(&vfs, /*makeDflt=*/1);
+  }
+};
+
+// Clears the faults when the test ends, whatever happened.
+class StorageFaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FaultVfs::Install();
+    path_ = convene::testing::MakeTempDir("db") + "/x.db";
+    db_ = OpenFile(path_);
+    ASSERT_THAT(db_->Migrate({kCreateT}), IsOk());
+    ASSERT_THAT(Insert("a"), IsOk());
+  }
+  void TearDown() override { FaultVfs::write_error = FaultVfs::sync_error = SQLITE_OK; }
+
+  absl::Status Insert(const std::string& key, int64_t value = 1) {
+    Statement insert(*db_, kInsertT);
+    insert.BindText(1, key).BindInt64(2, value);
+    return insert.Run();
+  }
+  // Inserts `keys` in one transaction and commits it.
+  absl::Status InsertAll(const std::vector<std::string>& keys) {
+    Transaction txn(*db_);
+    CONVENE_RETURN_IF_ERROR(txn.status());
+    for (const std::string& key : keys) CONVENE_RETURN_IF_ERROR(Insert(key));
+    return txn.Commit();
+  }
+
+  std::string path_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(StorageFaultTest, FullDiskAtCommitIsRefusedWholeAndTheNextWriteSucceeds) {
+  FaultVfs::write_error = SQLITE_FULL;
+  EXPECT_THAT(InsertAll({"b", "c"}),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("storage: the disk holding " + path_ +
+                                 " is full; free space and retry (COMMIT: ")));
+  EXPECT_EQ(Count(*db_), 1);  // reads still work, and nothing of the refused write is there
+  FaultVfs::write_error = SQLITE_OK;
+  ASSERT_THAT(InsertAll({"b", "c"}), IsOk());  // the same connection, no reopening
+  EXPECT_EQ(Count(*db_), 3);
+  EXPECT_THAT(db_->CheckIntegrity(), IsOk());
+  db_.reset();
+  db_ = OpenFile(path_);
+  EXPECT_EQ(Count(*db_), 3);
+}
+
+TEST_F(StorageFaultTest, FailedFsyncAtCommitIsRefusedAndTheNextWriteSucceeds) {
+  FaultVfs::sync_error = SQLITE_IOERR_FSYNC;
+  EXPECT_THAT(InsertAll({"b", "c", "d"}),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("storage: reading or writing " + path_ + " failed")));
+  EXPECT_EQ(Count(*db_), 1);
+  FaultVfs::sync_error = SQLITE_OK;
+  ASSERT_THAT(InsertAll({"e"}), IsOk());
+  EXPECT_EQ(Count(*db_), 2);
+  EXPECT_THAT(db_->CheckIntegrity(), IsOk());
+  // Written after the refused one, over its place in the WAL: after a restart only "a" and "e".
+  db_.reset();
+  db_ = OpenFile(path_);
+  EXPECT_EQ(Count(*db_), 2);
+  EXPECT_THAT(db_->CheckIntegrity(), IsOk());
+}
+
+TEST_F(StorageFaultTest, AfterSqliteRolledBackByItselfNoLaterStatementIsStored) {
+  // A small page cache, so that the transaction spills to the WAL before COMMIT, and that write
+  // fails: SQLite rolls the whole transaction back by itself.
+  ASSERT_THAT(db_->Execute("PRAGMA cache_size = 10"), IsOk());
+  Transaction txn(*db_);
+  ASSERT_THAT(txn.status(), IsOk());
+  FaultVfs::write_error = SQLITE_IOERR_WRITE;
+  absl::Status status;
+  for (int i = 0; i < 200 && status.ok(); ++i) {
+    Statement insert(*db_, kInsertT);
+    insert.BindText(1, absl::StrCat("big", i, std::string(4000, 'x'))).BindInt64(2, i);
+    status = insert.Run();
+  }
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("reading or writing")));
+  FaultVfs::write_error = SQLITE_OK;
+  // Run outside any transaction, this would be committed on its own.
+  EXPECT_THAT(Insert("late"), StatusIs(absl::StatusCode::kAborted, HasSubstr("rolled back")));
+  EXPECT_THAT(txn.Commit(), ::testing::Not(IsOk()));
+  EXPECT_EQ(Count(*db_), 1);
+  ASSERT_THAT(InsertAll({"b"}), IsOk());
+  EXPECT_EQ(Count(*db_), 2);
+}
+
+TEST_F(StorageFaultTest, ReadOnlyIsUnavailableAndClears) {
+  ASSERT_THAT(db_->Execute("PRAGMA query_only = 1"), IsOk());
+  EXPECT_THAT(InsertAll({"b"}),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("storage: the database " + path_ + " is read-only")));
+  EXPECT_EQ(Count(*db_), 1);
+  ASSERT_THAT(db_->Execute("PRAGMA query_only = 0"), IsOk());
+  ASSERT_THAT(InsertAll({"b"}), IsOk());
+  EXPECT_EQ(Count(*db_), 2);
 }
 
 TEST(DatabaseTest, OpenInMissingFolderIsUnavailableNamingThePath) {

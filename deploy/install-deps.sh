@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Convene builds and runs with. Quick when they are all present.
 # Used by ./tests/run.sh and ./deploy/demo.sh (as root, or with sudo available).
+# With --clang also Debian's clang with its sanitizer and libFuzzer runtimes and lld, for
+# ./tests/sanitize.sh and ./fuzz/run.sh.
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,7 @@ packages=(
   # The HTML reports are opened in headless Chromium by tests/browser (and need a font).
   chromium fonts-dejavu-core
 )
+[ "${1:-}" = --clang ] && packages+=(clang libclang-rt-14-dev lld)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,16 +1,18 @@
 // The aggregation service's survey summary (SummarizeSurveyRequest: `by` and `min_cell_size`) over
 // fuzzed responses to a fuzzed survey (the demo's evaluation unless the input carries a survey
-// that NormalizeSurvey accepts), through the code Reporter::SummarizeSurvey runs
-// (services/aggregation/summary.h) and the reports the CLI renders from its answer (render.h), since
-// the Reporter reads the survey and its responses from the survey service first. Responses are
+// that NormalizeSurvey accepts), through the code Reporter::SummarizeSurvey runs (the aggregators
+// and FillSurveySummary of services/aggregation/summary.h) and the reports the CLI renders from its
+// answer (render.h), since the Reporter reads the survey and its responses from the survey service
+// first. Responses are
 // kept as the survey service would have stored them: answers that ValidateAnswers accepts (with
 // the demo codebook's codes on free text), attributes in registration's forms (left empty when
 // they are not), the quiz score QuizScore gives.
 //
 // Properties: errors name the request's fields (INVALID_ARGUMENT); every response is counted once
 // overall and lands in exactly one breakdown cell; in an anonymous survey no cell below the minimum
-// shows figures; the HTML report uses only the renderer's own tags (so no text from a response
-// becomes markup) and the CSV report reads back with ParseCsv.
+// shows figures, nor does a question answered by fewer (overall or in a cell), nor the score; the
+// HTML report uses only the renderer's own tags (so no text from a response becomes markup) and the
+// CSV report reads back with ParseCsv.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -40,10 +42,10 @@ using namespace ::convene::aggregation;  // NOLINT: the code under test
 // The tags render_html.cc writes.
 const std::set<std::string>& RendererTags() {
   static const auto* tags = new std::set<std::string>{
-      "html",    "head",   "meta",  "title", "style", "body", "header", "main",  "footer",
-      "article", "section", "h1",   "h2",    "h3",    "p",    "div",    "span",  "b",
-      "ul",      "li",     "table", "caption", "thead", "tbody", "tr",   "th",    "td",
-      "figure",  "figcaption", "svg", "rect",  "line",  "path", "text",  "g",     "title"};
+      "html",    "head",       "meta",  "title",   "style", "body",  "header", "main", "footer",
+      "article", "section",    "h1",    "h2",      "h3",    "p",     "div",    "span", "b",
+      "ul",      "li",         "table", "caption", "thead", "tbody", "tr",     "th",   "td",
+      "figure",  "figcaption", "svg",   "rect",    "line",  "path",  "text",   "g",    "title"};
   return *tags;
 }
 
@@ -55,9 +57,9 @@ void CheckHtml(const std::string& html) {
     size_t k = j;
     while (k < html.size() && absl::ascii_isalnum(static_cast<unsigned char>(html[k]))) ++k;
     const std::string tag = absl::AsciiStrToLower(html.substr(j, k - j));
-    CONVENE_FUZZ_CHECK(RendererTags().count(tag) > 0,
-                       absl::StrCat("the HTML report holds a <", tag, "> it did not write: ",
-                                    html.substr(i, 80)));
+    CONVENE_FUZZ_CHECK(
+        RendererTags().count(tag) > 0,
+        absl::StrCat("the HTML report holds a <", tag, "> it did not write: ", html.substr(i, 80)));
   }
 }
 
@@ -89,7 +91,8 @@ bool Stored(const sv::Survey& survey, const sv::Response& given, sv::Response& o
   out.set_max_score(max_score);
   for (sv::Answer& a : answers) {
     if (a.has_text()) {
-      for (std::string& code : convene::survey::ApplyCodebook(convene::fuzz::DemoCodebook(), a.text())) {
+      for (std::string& code :
+           convene::survey::ApplyCodebook(convene::fuzz::DemoCodebook(), a.text())) {
         a.add_codes(std::move(code));
       }
     }
@@ -123,27 +126,33 @@ absl::Status Summarize(const convene::fuzz::AggregationInput& input) {
     if (breakdown) breakdown->Add(r);
   }
 
-  av1::SummarizeSurveyResponse response;
-  response.set_survey_id(survey.id());
-  response.set_event_id(survey.event_id());
-  response.set_title(survey.title());
-  response.set_kind(survey.kind());
-  response.set_anonymous(survey.anonymous());
   CONVENE_FUZZ_CHECK(overall.responses() == kept,
                      absl::StrCat(overall.responses(), " counted of ", kept));
-  response.set_response_count(kept);
-  response.set_token_count(48);
-  response.set_response_rate_tokens(100.0 * kept / 48);
-  for (av1::QuestionSummary& q : overall.Questions(/*with_uncoded_text=*/true)) {
-    *response.add_questions() = std::move(q);
+  av1::SummarizeSurveyResponse response;
+  FillSurveySummary({.survey = &survey,
+                     .dimensions = dimensions,
+                     .min_cell_size = min_cell_size,
+                     .token_count = 48,
+                     .checked_in = 40},
+                    overall, breakdown.get(), &response);
+  CONVENE_FUZZ_CHECK(response.response_count() == kept, "the response count is not the responses");
+  const int min_answers = survey.anonymous() ? min_cell_size : 0;
+  for (const av1::QuestionSummary& q : response.questions()) {
+    const int answered = kept - q.missing();
+    CONVENE_FUZZ_CHECK(q.suppressed() || answered == 0 || answered >= min_answers,
+                       absl::StrCat("question ", q.key(), " shows figures of ", answered,
+                                    " answers (minimum ", min_answers, ")"));
+    if (q.suppressed()) {
+      CONVENE_FUZZ_CHECK(q.statistics_case() == av1::QuestionSummary::STATISTICS_NOT_SET,
+                         absl::StrCat("suppressed question ", q.key(), " shows figures"));
+    }
   }
-  response.set_max_score(overall.max_score());
-  if (overall.max_score() > 0) *response.mutable_score() = overall.Score();
+  if (kept > 0 && kept < min_answers) {
+    CONVENE_FUZZ_CHECK(!response.has_score(), "the score of fewer responses than the minimum");
+  }
   if (breakdown) {
-    for (Dimension d : dimensions) response.add_by(DimensionName(d));
-    response.set_min_cell_size(survey.anonymous() ? min_cell_size : 0);
     int64_t in_cells = 0;
-    for (av1::BreakdownCell& cell : breakdown->Cells(survey.anonymous(), min_cell_size)) {
+    for (const av1::BreakdownCell& cell : response.cells()) {
       in_cells += cell.respondents();
       CONVENE_FUZZ_CHECK(cell.values_size() == static_cast<int>(dimensions.size()),
                          "a cell without one value per dimension");
@@ -156,12 +165,14 @@ absl::Status Summarize(const convene::fuzz::AggregationInput& input) {
         CONVENE_FUZZ_CHECK(cell.questions_size() == 0 && !cell.has_score(),
                            "a suppressed cell shows figures");
       }
-      *response.add_cells() = std::move(cell);
+      for (const av1::QuestionSummary& q : cell.questions()) {
+        const int answered = static_cast<int>(cell.respondents()) - q.missing();
+        CONVENE_FUZZ_CHECK(q.suppressed() || answered == 0 || answered >= min_answers,
+                           absl::StrCat("question ", q.key(), " shows figures of ", answered,
+                                        " answers in a cell (minimum ", min_answers, ")"));
+      }
     }
     CONVENE_FUZZ_CHECK(in_cells == kept, absl::StrCat(in_cells, " in cells of ", kept));
-  }
-  for (std::string& sentence : SurveyHighlights(response)) {
-    response.add_highlights(std::move(sentence));
   }
 
   (void)RenderReport(response, ReportFormat::kMarkdown);

@@ -26,8 +26,8 @@
 #include "clients/cli/survey_answers.h"
 #include "convene/survey/v1/survey_service.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "services/common/ids.h"
 #include "services/common/auth.h"
+#include "services/common/ids.h"
 #include "services/common/status.h"
 #include "services/survey/survey_rules.h"
 
@@ -312,6 +312,7 @@ absl::Status Copy(const Invocation& in) {
   v1::CopySurveyRequest request;
   request.set_survey_id(in.args.positional()[0]);
   request.set_event_id(in.args.Get("event"));
+  request.set_request_id(in.args.Get("request-id"));
   v1::CopySurveyResponse response;
   CONVENE_RETURN_IF_ERROR(CallSurvey(in, request, &response, &SurveyService::Stub::CopySurvey));
   // The id alone, as `create` prints it.
@@ -672,10 +673,10 @@ std::vector<Command> SurveyCommands() {
        Close},
       {"survey",
        "copy",
-       "survey copy SURVEY_ID [--event EVENT_ID]",
+       "survey copy SURVEY_ID [--event EVENT_ID] [--request-id ID]",
        "Copies a survey's questions into a new draft, for the same event or another one, and "
        "prints the new id.",
-       {{"event"}},
+       {{"event"}, {"request-id"}},
        {"SURVEY_ID"},
        Copy},
       {"survey",

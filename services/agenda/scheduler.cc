@@ -135,7 +135,7 @@ absl::Status Scheduler::AddSession(const v1::AddSessionRequest& request,
   CONVENE_RETURN_IF_ERROR(txn->status());
   CONVENE_ASSIGN_OR_RETURN(bool replayed,
                            ReplayLoggedResponse(store_->db(), "AddSession", request, response));
-  if (replayed) return absl::OkStatus();
+  if (replayed) return txn->Commit();  // answered once what it read is on disk
   CONVENE_ASSIGN_OR_RETURN(int sessions, store_->CountSessions(session.event_id()));
   if (sessions >= kMaxSessionsPerEvent) {
     return absl::ResourceExhaustedError(

@@ -20,14 +20,14 @@ grpc::ServerUnaryReactor* AggregationServiceImpl::SummarizeSurvey(
     grpc::CallbackServerContext* context, const v1::SummarizeSurveyRequest* request,
     v1::SummarizeSurveyResponse* response) {
   return ServeFor(
-      context, kReporters, [&] { return EventOfSurvey(request->survey_id()); },
-      [&] { return reporter_->SummarizeSurvey(*request, response); });
+      context, kReporters, [=, this] { return EventOfSurvey(request->survey_id()); },
+      [=, this] { return reporter_->SummarizeSurvey(*request, response); });
 }
 
 grpc::ServerUnaryReactor* AggregationServiceImpl::ComparePrePost(
     grpc::CallbackServerContext* context, const v1::ComparePrePostRequest* request,
     v1::ComparePrePostResponse* response) {
-  return ServeAs(context, kReporters, [&](const Caller& caller) -> absl::Status {
+  return ServeAs(context, kReporters, [=, this](const Caller& caller) -> absl::Status {
     for (const std::string& survey_id : {request->pre_survey_id(), request->post_survey_id()}) {
       if (caller.AllEvents()) break;
       CONVENE_ASSIGN_OR_RETURN(std::string event_id, EventOfSurvey(survey_id));
@@ -41,14 +41,14 @@ grpc::ServerUnaryReactor* AggregationServiceImpl::SummarizeParticipation(
     grpc::CallbackServerContext* context, const v1::SummarizeParticipationRequest* request,
     v1::SummarizeParticipationResponse* response) {
   return ServeFor(
-      context, kReporters, [&] { return request->event_id(); },
-      [&] { return reporter_->SummarizeParticipation(*request, response); });
+      context, kReporters, [=, this] { return request->event_id(); },
+      [=, this] { return reporter_->SummarizeParticipation(*request, response); });
 }
 
 grpc::ServerUnaryReactor* AggregationServiceImpl::CompareEvents(
     grpc::CallbackServerContext* context, const v1::CompareEventsRequest* request,
     v1::CompareEventsResponse* response) {
-  return ServeAs(context, kReporters, [&](const Caller& caller) -> absl::Status {
+  return ServeAs(context, kReporters, [=, this](const Caller& caller) -> absl::Status {
     for (const std::string& event_id : request->event_ids()) {
       CONVENE_RETURN_IF_ERROR(CheckEvent(caller, event_id));
     }

@@ -78,51 +78,16 @@ absl::Status Reporter::SummarizeSurvey(const v1::SummarizeSurveyRequest& request
     entry->overall.reset();  // part of a stream was added: start again next time
     return read;
   }
-  const SurveyAggregator& overall = *entry->overall;
-  const Breakdown* breakdown = entry->breakdown.get();
-
-  response->set_survey_id(survey.id());
-  response->set_event_id(survey.event_id());
-  response->set_title(survey.title());
-  response->set_kind(survey.kind());
-  response->set_anonymous(survey.anonymous());
-  const int responses = static_cast<int>(overall.responses());
-  response->set_response_count(responses);
-  response->set_token_count(got.token_count());
   const int checked_in =
       static_cast<int>(std::count_if(people.begin(), people.end(), [](const reg::Participant& p) {
         return p.check_in_days_size() > 0 && p.status() != reg::PARTICIPANT_STATUS_CANCELLED;
       }));
-  response->set_checked_in_count(checked_in);
-  if (got.token_count() > 0) {
-    response->set_response_rate_tokens(100.0 * responses / got.token_count());
-  }
-  if (checked_in > 0) response->set_response_rate_checked_in(100.0 * responses / checked_in);
-  // An anonymous survey shows no figures of fewer than min_cell_size answers, overall as in the
-  // breakdown cells; its uncoded free-text answers are listed only here, in the whole survey's
-  // summary of a question answered by at least that many.
-  const int min_answers = survey.anonymous() ? min_cell_size : 0;
-  response->set_min_cell_size(min_answers);
-  for (v1::QuestionSummary& q : overall.Questions(/*with_uncoded_text=*/true, min_answers)) {
-    *response->add_questions() = std::move(q);
-  }
-  response->set_max_score(overall.max_score());
-  if (overall.max_score() > 0) {
-    if (responses > 0 && responses < min_answers) {
-      response->set_score_suppressed(true);
-    } else {
-      *response->mutable_score() = overall.Score();
-    }
-  }
-  if (breakdown) {
-    for (Dimension d : dimensions) response->add_by(DimensionName(d));
-    for (v1::BreakdownCell& cell : breakdown->Cells(survey.anonymous(), min_cell_size)) {
-      *response->add_cells() = std::move(cell);
-    }
-  }
-  for (std::string& sentence : SurveyHighlights(*response)) {
-    response->add_highlights(std::move(sentence));
-  }
+  FillSurveySummary({.survey = &survey,
+                     .dimensions = dimensions,
+                     .min_cell_size = min_cell_size,
+                     .token_count = got.token_count(),
+                     .checked_in = checked_in},
+                    *entry->overall, entry->breakdown.get(), response);
   return absl::OkStatus();
 }
 

@@ -651,6 +651,48 @@ void PrePostPairing::Fill(v1::ComparePrePostResponse* out) const {
   if (summary.wilcoxon) out->set_wilcoxon_p_value(summary.wilcoxon->p_value);
 }
 
+void FillSurveySummary(const SurveySummaryInput& input, const SurveyAggregator& overall,
+                       const Breakdown* breakdown, v1::SummarizeSurveyResponse* response) {
+  const sv::Survey& survey = *input.survey;
+  response->set_survey_id(survey.id());
+  response->set_event_id(survey.event_id());
+  response->set_title(survey.title());
+  response->set_kind(survey.kind());
+  response->set_anonymous(survey.anonymous());
+  const int responses = static_cast<int>(overall.responses());
+  response->set_response_count(responses);
+  response->set_token_count(input.token_count);
+  response->set_checked_in_count(input.checked_in);
+  if (input.token_count > 0) {
+    response->set_response_rate_tokens(100.0 * responses / input.token_count);
+  }
+  if (input.checked_in > 0) {
+    response->set_response_rate_checked_in(100.0 * responses / input.checked_in);
+  }
+  const int min_answers = survey.anonymous() ? input.min_cell_size : 0;
+  response->set_min_cell_size(min_answers);
+  for (v1::QuestionSummary& q : overall.Questions(/*with_uncoded_text=*/true, min_answers)) {
+    *response->add_questions() = std::move(q);
+  }
+  response->set_max_score(overall.max_score());
+  if (overall.max_score() > 0) {
+    if (responses > 0 && responses < min_answers) {
+      response->set_score_suppressed(true);
+    } else {
+      *response->mutable_score() = overall.Score();
+    }
+  }
+  if (breakdown != nullptr) {
+    for (Dimension d : input.dimensions) response->add_by(DimensionName(d));
+    for (v1::BreakdownCell& cell : breakdown->Cells(survey.anonymous(), input.min_cell_size)) {
+      *response->add_cells() = std::move(cell);
+    }
+  }
+  for (std::string& sentence : SurveyHighlights(*response)) {
+    response->add_highlights(std::move(sentence));
+  }
+}
+
 std::vector<std::string> SurveyHighlights(const v1::SummarizeSurveyResponse& summary) {
   std::vector<std::string> sentences;
   for (const v1::QuestionSummary& q : summary.questions()) {

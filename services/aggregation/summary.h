@@ -185,6 +185,23 @@ class PrePostPairing {
   int64_t unpaired_post_ = 0;
 };
 
+// What a survey summary is made of besides its responses.
+struct SurveySummaryInput {
+  const sv::Survey* survey = nullptr;
+  std::vector<Dimension> dimensions;  // the breakdown's, empty for none
+  int min_cell_size = 5;              // as MinCellSize() accepted it
+  int token_count = 0;                // tokens issued for the survey
+  int checked_in = 0;                 // participants of the event checked in
+};
+
+// The whole SummarizeSurveyResponse from the aggregated responses (`breakdown` null when there
+// are no dimensions): counts and response rates, each question, the quiz score, the breakdown
+// cells and the highlights. An anonymous survey shows no figures of fewer than min_cell_size
+// answers, overall as in the cells; its uncoded free-text answers are listed only in the whole
+// survey's summary of a question answered by at least that many.
+void FillSurveySummary(const SurveySummaryInput& input, const SurveyAggregator& overall,
+                       const Breakdown* breakdown, v1::SummarizeSurveyResponse* response);
+
 // Fills a ScaleStatistics from a summary (and the distribution, when given).
 void FillScale(const NumericSummary& summary, v1::ScaleStatistics* out);
 

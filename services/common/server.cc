@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "services/common/auth.h"
 #include "services/common/crypto.h"
 #include "services/common/unary.h"
@@ -39,6 +41,9 @@ ABSL_FLAG(std::string, tls_ca_file, "",
 ABSL_FLAG(bool, tls_client_auth, false,
           "Mutual TLS: clients must present a certificate signed by --tls_ca_file, and this "
           "service presents its own (--tls_cert_file) when it calls the others");
+ABSL_FLAG(int, worker_threads, 64,
+          "Threads that run calls (reading and writing the database, waiting for its group "
+          "commit, calling other services); more calls than this wait in line");
 ABSL_FLAG(double, drain_seconds, 5.0,
           "On SIGTERM/SIGINT, how long calls in flight may take to finish");
 
@@ -75,6 +80,9 @@ void InitServer(int argc, char** argv, absl::string_view program, absl::string_v
                 bool accept_survey_tokens) {
   sigset_t set = ShutdownSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // Debian's Abseil checks every absl::Mutex (gRPC's) for lock-order cycles by default, through
+  // one global graph: a debugging aid that costs every call under load.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   ProgramName() = std::string(program);
   absl::SetProgramUsageMessage(absl::StrCat(
       program, ": a Convene service.\nUsage: ", program,
@@ -168,6 +176,9 @@ int ServeUntilSignalled(const std::vector<grpc::Service*>& services) {
     ssl.pem_key_cert_pairs.push_back({tls.key, tls.cert});
     credentials = grpc::SslServerCredentials(ssl);
   }
+  // Made here, with the shutdown signals already blocked, so that no worker takes them.
+  SetServerWorkerThreads(std::clamp(absl::GetFlag(FLAGS_worker_threads), 1, 1024));
+  ServerWorkers();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(listen, credentials, &port);

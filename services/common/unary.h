@@ -1,18 +1,26 @@
-// The one shape of a unary callback handler: admit the call (unless the server
-// is draining), run the domain operation, convert its status once, finish.
+// The one shape of a unary callback handler: admit the call (unless the server is draining), run
+// the domain operation on a worker thread, convert its status once, finish.
 //
 //   grpc::ServerUnaryReactor* GetEvent(grpc::CallbackServerContext* context,
 //                                      const GetEventRequest* request,
 //                                      GetEventResponse* response) override {
-//     return convene::Serve(context, [&] { return registry_->GetEvent(*request,
-//     response); });
+//     return convene::Serve(context, [=, this] { return registry_->GetEvent(*request, response);
+//     });
 //   }
+//
+// Operations block: on SQLite, on the fsync of a group commit (sqlite::SerialDatabase), on calls
+// to other services. gRPC's callback threads (about one per core) must not wait on those, or a
+// handful of writes would stall every call of the process; so the operation runs on ServerWorkers()
+// and finishes the call from there. It outlives the handler's frame: it captures by value (the
+// request, response and context pointers stay valid until the call is finished).
 #ifndef CONVENE_SERVICES_COMMON_UNARY_H_
 #define CONVENE_SERVICES_COMMON_UNARY_H_
 
 #include <grpcpp/grpcpp.h>
 
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <mutex>
 
 #include "absl/status/status.h"
@@ -44,6 +52,29 @@ class CallGate {
 // The gate of this process's server.
 CallGate& ServerCalls();
 
+// A fixed set of threads running queued tasks in order of arrival. Thread-safe.
+class WorkerPool {
+ public:
+  explicit WorkerPool(int threads);
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+  // The threads are left running: the pool lives as long as the process.
+
+  void Run(std::function<void()> task);
+
+ private:
+  void Work();
+
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> tasks_;
+};
+
+// The workers of this process's server: --worker_threads of them (server.cc), made on first use.
+WorkerPool& ServerWorkers();
+// Sets how many threads ServerWorkers() gets; only before its first use.
+void SetServerWorkerThreads(int threads);
+
 template <typename Operation>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Operation&& operation) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -52,9 +83,11 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Operation&
                                  "the service is shutting down; retry on another instance"));
     return reactor;
   }
-  const absl::Status status = operation();
-  ServerCalls().Leave();
-  reactor->Finish(ToGrpcStatus(status));
+  ServerWorkers().Run([reactor, operation = std::forward<Operation>(operation)]() mutable {
+    const absl::Status status = operation();
+    ServerCalls().Leave();
+    reactor->Finish(ToGrpcStatus(status));
+  });
   return reactor;
 }
 
@@ -64,12 +97,14 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Operation&
 template <typename Operation>
 grpc::ServerUnaryReactor* ServeAs(grpc::CallbackServerContext* context, const RoleSet& roles,
                                   Operation&& operation) {
-  return Serve(context, [&]() -> absl::Status {
-    absl::StatusOr<Caller> caller = ServerGatekeeper().Authenticate(*context);
-    if (!caller.ok()) return caller.status();
-    CONVENE_RETURN_IF_ERROR(CheckRole(*caller, roles));
-    return operation(*caller);
-  });
+  return Serve(
+      context,
+      [context, roles, operation = std::forward<Operation>(operation)]() mutable -> absl::Status {
+        absl::StatusOr<Caller> caller = ServerGatekeeper().Authenticate(*context);
+        if (!caller.ok()) return caller.status();
+        CONVENE_RETURN_IF_ERROR(CheckRole(*caller, roles));
+        return operation(*caller);
+      });
 }
 
 // ServeAs for a call about one event: `event_of()` (absl::StatusOr<std::string>) names the event
@@ -77,14 +112,17 @@ grpc::ServerUnaryReactor* ServeAs(grpc::CallbackServerContext* context, const Ro
 template <typename EventOf, typename Operation>
 grpc::ServerUnaryReactor* ServeFor(grpc::CallbackServerContext* context, const RoleSet& roles,
                                    EventOf&& event_of, Operation&& operation) {
-  return ServeAs(context, roles, [&](const Caller& caller) -> absl::Status {
-    if (!caller.AllEvents()) {
-      absl::StatusOr<std::string> event_id = event_of();
-      if (!event_id.ok()) return event_id.status();
-      CONVENE_RETURN_IF_ERROR(CheckEvent(caller, *event_id));
-    }
-    return operation();
-  });
+  return ServeAs(
+      context, roles,
+      [event_of = std::forward<EventOf>(event_of), operation = std::forward<Operation>(operation)](
+          const Caller& caller) mutable -> absl::Status {
+        if (!caller.AllEvents()) {
+          absl::StatusOr<std::string> event_id = event_of();
+          if (!event_id.ok()) return event_id.status();
+          CONVENE_RETURN_IF_ERROR(CheckEvent(caller, *event_id));
+        }
+        return operation();
+      });
 }
 
 }  // namespace convene

@@ -156,7 +156,7 @@ absl::Status Planner::MakePlan(const v1::MakePlanRequest& request, v1::MakePlanR
   CONVENE_RETURN_IF_ERROR(txn->status());
   CONVENE_ASSIGN_OR_RETURN(bool replayed,
                            ReplayLoggedResponse(store_->db(), "MakePlan", request, response));
-  if (replayed) return absl::OkStatus();
+  if (replayed) return txn->Commit();  // answered once what it read is on disk
   plan.set_id(NewId("gpl"));
   ToTimestamp(absl::Now(), plan.mutable_create_time());
   ToTimestamp(absl::Now(), plan.mutable_update_time());

@@ -83,7 +83,7 @@ absl::Status Registry::CreateEvent(const v1::CreateEventRequest& request,
   CONVENE_RETURN_IF_ERROR(txn->status());
   CONVENE_ASSIGN_OR_RETURN(bool replayed,
                            ReplayLoggedResponse(store_->db(), "CreateEvent", request, response));
-  if (replayed) return absl::OkStatus();
+  if (replayed) return txn->Commit();  // answered once what it read is on disk
   const absl::Time now = options_.now();
   event.set_id(NewId("evt"));
   ToTimestamp(now, event.mutable_create_time());
@@ -160,13 +160,16 @@ absl::Status Registry::AddParticipant(const v1::AddParticipantRequest& request,
   CONVENE_RETURN_IF_ERROR(txn->status());
   CONVENE_ASSIGN_OR_RETURN(bool replayed,
                            ReplayLoggedResponse(store_->db(), "AddParticipant", request, response));
-  if (replayed) return absl::OkStatus();
+  if (replayed) return txn->Commit();  // answered once what it read is on disk
   CONVENE_ASSIGN_OR_RETURN(v1::Event event, store_->GetEvent(p.event_id()));
   CONVENE_ASSIGN_OR_RETURN(std::optional<v1::Participant> holder,
                            store_->FindByEmail(event.id(), EmailKey(p.email())));
   if (holder) return EmailTaken(*holder);
-  CONVENE_ASSIGN_OR_RETURN(int64_t confirmed,
-                           store_->CountWithStatus(event.id(), v1::PARTICIPANT_STATUS_CONFIRMED));
+  int64_t confirmed = 0;  // counted only where there is a limit: the count reads every seat taken
+  if (event.capacity() > 0) {
+    CONVENE_ASSIGN_OR_RETURN(confirmed,
+                             store_->CountWithStatus(event.id(), v1::PARTICIPANT_STATUS_CONFIRMED));
+  }
   const absl::Time now = options_.now();
   p.set_id(NewId("par"));
   p.set_status(AdmissionStatus(event.capacity(), confirmed));
@@ -207,7 +210,7 @@ absl::Status Registry::ImportParticipants(const v1::ImportParticipantsRequest& r
         bool replayed, ReplayLoggedResponse(store_->db(), "ImportParticipants", request, &replay));
     if (replayed) {
       *response = std::move(replay);
-      return absl::OkStatus();
+      return txn->Commit();  // answered once what it read is on disk
     }
   }
   CONVENE_ASSIGN_OR_RETURN(v1::Event event, store_->GetEvent(request.event_id()));

@@ -99,14 +99,14 @@ grpc::ServerUnaryReactor* SurveyServiceImpl::CreateSurvey(grpc::CallbackServerCo
                                                           const v1::CreateSurveyRequest* request,
                                                           v1::CreateSurveyResponse* response) {
   return ServeFor(
-      context, kSurveyStaff, [&] { return request->survey().event_id(); },
-      [&] { return surveyor_->CreateSurvey(*request, response); });
+      context, kSurveyStaff, [=, this] { return request->survey().event_id(); },
+      [=, this] { return surveyor_->CreateSurvey(*request, response); });
 }
 
 grpc::ServerUnaryReactor* SurveyServiceImpl::GetSurvey(grpc::CallbackServerContext* context,
                                                        const v1::GetSurveyRequest* request,
                                                        v1::GetSurveyResponse* response) {
-  return ServeAs(context, kReadersAndRespondents, [&](const Caller& caller) -> absl::Status {
+  return ServeAs(context, kReadersAndRespondents, [=, this](const Caller& caller) -> absl::Status {
     if (caller.role == authv1::ROLE_PARTICIPANT) {
       // A respondent reads the questions of its own survey only.
       CONVENE_ASSIGN_OR_RETURN(bool own,
@@ -128,38 +128,38 @@ grpc::ServerUnaryReactor* SurveyServiceImpl::ListSurveys(grpc::CallbackServerCon
                                                          const v1::ListSurveysRequest* request,
                                                          v1::ListSurveysResponse* response) {
   return ServeFor(
-      context, kSurveyReaders, [&] { return request->event_id(); },
-      [&] { return surveyor_->ListSurveys(*request, response); });
+      context, kSurveyReaders, [=, this] { return request->event_id(); },
+      [=, this] { return surveyor_->ListSurveys(*request, response); });
 }
 
 grpc::ServerUnaryReactor* SurveyServiceImpl::UpdateSurvey(grpc::CallbackServerContext* context,
                                                           const v1::UpdateSurveyRequest* request,
                                                           v1::UpdateSurveyResponse* response) {
   return ServeFor(
-      context, kSurveyStaff, [&] { return surveyor_->EventOfSurvey(request->survey().id()); },
-      [&] { return surveyor_->UpdateSurvey(*request, response); });
+      context, kSurveyStaff, [=, this] { return surveyor_->EventOfSurvey(request->survey().id()); },
+      [=, this] { return surveyor_->UpdateSurvey(*request, response); });
 }
 
 grpc::ServerUnaryReactor* SurveyServiceImpl::OpenSurvey(grpc::CallbackServerContext* context,
                                                         const v1::OpenSurveyRequest* request,
                                                         v1::OpenSurveyResponse* response) {
   return ServeFor(
-      context, kSurveyStaff, [&] { return surveyor_->EventOfSurvey(request->survey_id()); },
-      [&] { return surveyor_->OpenSurvey(*request, response); });
+      context, kSurveyStaff, [=, this] { return surveyor_->EventOfSurvey(request->survey_id()); },
+      [=, this] { return surveyor_->OpenSurvey(*request, response); });
 }
 
 grpc::ServerUnaryReactor* SurveyServiceImpl::CloseSurvey(grpc::CallbackServerContext* context,
                                                          const v1::CloseSurveyRequest* request,
                                                          v1::CloseSurveyResponse* response) {
   return ServeFor(
-      context, kSurveyStaff, [&] { return surveyor_->EventOfSurvey(request->survey_id()); },
-      [&] { return surveyor_->CloseSurvey(*request, response); });
+      context, kSurveyStaff, [=, this] { return surveyor_->EventOfSurvey(request->survey_id()); },
+      [=, this] { return surveyor_->CloseSurvey(*request, response); });
 }
 
 grpc::ServerUnaryReactor* SurveyServiceImpl::CopySurvey(grpc::CallbackServerContext* context,
                                                         const v1::CopySurveyRequest* request,
                                                         v1::CopySurveyResponse* response) {
-  return ServeAs(context, kSurveyStaff, [&](const Caller& caller) -> absl::Status {
+  return ServeAs(context, kSurveyStaff, [=, this](const Caller& caller) -> absl::Status {
     if (!caller.AllEvents()) {
       // Both the survey copied and the event of the copy must be the caller's.
       CONVENE_ASSIGN_OR_RETURN(std::string event_id,
@@ -176,7 +176,7 @@ grpc::ServerUnaryReactor* SurveyServiceImpl::CopySurvey(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* SurveyServiceImpl::IssueTokens(grpc::CallbackServerContext* context,
                                                          const v1::IssueTokensRequest* request,
                                                          v1::IssueTokensResponse* response) {
-  return ServeAs(context, kSurveyStaff, [&](const Caller& caller) -> absl::Status {
+  return ServeAs(context, kSurveyStaff, [=, this](const Caller& caller) -> absl::Status {
     if (!caller.AllEvents()) {
       CONVENE_ASSIGN_OR_RETURN(std::string event_id,
                                surveyor_->EventOfSurvey(request->survey_id()));
@@ -194,7 +194,7 @@ grpc::ServerUnaryReactor* SurveyServiceImpl::IssueTokens(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* SurveyServiceImpl::SubmitResponse(
     grpc::CallbackServerContext* context, const v1::SubmitResponseRequest* request,
     v1::SubmitResponseResponse* response) {
-  return ServeAs(context, kRespondents, [&](const Caller& caller) -> absl::Status {
+  return ServeAs(context, kRespondents, [=, this](const Caller& caller) -> absl::Status {
     v1::SubmitResponseRequest submitted = *request;
     if (caller.role == authv1::ROLE_PARTICIPANT) {
       // A respondent answers with the token it called with.
@@ -219,16 +219,16 @@ grpc::ServerUnaryReactor* SurveyServiceImpl::ImportResponses(
     grpc::CallbackServerContext* context, const v1::ImportResponsesRequest* request,
     v1::ImportResponsesResponse* response) {
   return ServeFor(
-      context, kSurveyStaff, [&] { return surveyor_->EventOfSurvey(request->survey_id()); },
-      [&] { return surveyor_->ImportResponses(*request, response); });
+      context, kSurveyStaff, [=, this] { return surveyor_->EventOfSurvey(request->survey_id()); },
+      [=, this] { return surveyor_->ImportResponses(*request, response); });
 }
 
 grpc::ServerUnaryReactor* SurveyServiceImpl::CodeAnswers(grpc::CallbackServerContext* context,
                                                          const v1::CodeAnswersRequest* request,
                                                          v1::CodeAnswersResponse* response) {
   return ServeFor(
-      context, kSurveyStaff, [&] { return surveyor_->EventOfSurvey(request->survey_id()); },
-      [&] { return surveyor_->CodeAnswers(*request, response); });
+      context, kSurveyStaff, [=, this] { return surveyor_->EventOfSurvey(request->survey_id()); },
+      [=, this] { return surveyor_->CodeAnswers(*request, response); });
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* SurveyServiceImpl::StreamResponses(

@@ -177,13 +177,16 @@ absl::Status SurveyStore::DeleteUnusedToken(absl::string_view survey_id,
   return stmt.Run();
 }
 
+absl::Status TokenUsedError() {
+  return absl::AlreadyExistsError(
+      "token: this token has already been used to answer; the response given with it is recorded");
+}
+
 absl::Status SurveyStore::UseToken(absl::string_view survey_id, absl::string_view token_hash) {
   Statement stmt(*db_, kUseTokenSql);
   stmt.BindText(1, survey_id).BindText(2, token_hash);
   CONVENE_RETURN_IF_ERROR(stmt.Run());
-  if (stmt.Changes() == 0) {
-    return absl::AlreadyExistsError("token: this token has already been used to answer");
-  }
+  if (stmt.Changes() == 0) return TokenUsedError();
   return absl::OkStatus();
 }
 

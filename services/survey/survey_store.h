@@ -31,6 +31,11 @@ struct TokenRecord {
 
 using sqlite::Page;
 
+// ALREADY_EXISTS: the token has answered before. Also the answer to a retry whose first call was
+// stored but not acknowledged: an anonymous survey keeps no link from a token to its response, so
+// the first answer cannot be replayed; the message tells the respondent it was recorded.
+absl::Status TokenUsedError();
+
 class SurveyStore {
  public:
   static absl::StatusOr<std::unique_ptr<SurveyStore>> Open(const std::string& path);
@@ -62,7 +67,7 @@ class SurveyStore {
                                                         bool used_only = false);
   // Removes the participant's token when it is unused (to issue a new one).
   absl::Status DeleteUnusedToken(absl::string_view survey_id, absl::string_view participant_id);
-  // Marks the token used; ALREADY_EXISTS when it already was (the single-use check).
+  // Marks the token used; TokenUsedError() when it already was (the single-use check).
   absl::Status UseToken(absl::string_view survey_id, absl::string_view token_hash);
 
   absl::Status InsertResponse(const v1::Response& response, bool anonymous);

@@ -88,7 +88,7 @@ absl::Status Surveyor::CreateSurvey(const v1::CreateSurveyRequest& request,
   CONVENE_RETURN_IF_ERROR(txn->status());
   CONVENE_ASSIGN_OR_RETURN(bool replayed,
                            ReplayLoggedResponse(store_->db(), "CreateSurvey", request, response));
-  if (replayed) return absl::OkStatus();
+  if (replayed) return txn->Commit();  // answered once what it read is on disk
 
   const absl::Time now = options_.now();
   survey.set_id(NewId("srv"));
@@ -278,10 +278,13 @@ absl::Status Surveyor::CopySurvey(const v1::CopySurveyRequest& request,
 
   auto txn = store_->BeginWrite();
   CONVENE_RETURN_IF_ERROR(txn->status());
+  CONVENE_ASSIGN_OR_RETURN(bool replayed,
+                           ReplayLoggedResponse(store_->db(), "CopySurvey", request, response));
+  if (replayed) return txn->Commit();  // answered once what it read is on disk
   CONVENE_RETURN_IF_ERROR(store_->InsertSurvey(copy));
-  CONVENE_RETURN_IF_ERROR(txn->Commit());
   *response->mutable_survey() = std::move(copy);
-  return absl::OkStatus();
+  CONVENE_RETURN_IF_ERROR(LogResponseFor(store_->db(), "CopySurvey", request, *response));
+  return txn->Commit();
 }
 
 absl::Status Surveyor::IssueTokens(const v1::IssueTokensRequest& request,
@@ -369,7 +372,7 @@ absl::Status Surveyor::SubmitResponse(const v1::SubmitResponseRequest& request,
     token = *std::move(found);
   }
   if (token.used) {
-    return absl::AlreadyExistsError("token: this token has already been used to answer");
+    return TokenUsedError();
   }
   std::vector<v1::Answer> answers(request.answers().begin(), request.answers().end());
   CONVENE_RETURN_IF_ERROR(ValidateAnswers(survey, answers));
@@ -415,7 +418,7 @@ absl::Status Surveyor::ImportResponses(const v1::ImportResponsesRequest& request
   CONVENE_RETURN_IF_ERROR(txn->status());
   CONVENE_ASSIGN_OR_RETURN(
       bool replayed, ReplayLoggedResponse(store_->db(), "ImportResponses", request, response));
-  if (replayed) return absl::OkStatus();
+  if (replayed) return txn->Commit();  // answered once what it read is on disk
   CONVENE_ASSIGN_OR_RETURN(v1::Survey survey, LoadSurvey(request.survey_id()));
   if (survey.state() == v1::SURVEY_STATE_DRAFT) {
     return absl::FailedPreconditionError(

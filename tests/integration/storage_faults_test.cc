@@ -146,6 +146,7 @@ struct Writer {
   std::function<std::map<std::string, int>()> stored;
   std::function<int(const std::string& tag)> items;
   std::string db_path;
+  std::string db_file;  // its name without the folder: what error messages show
 };
 
 // A fault and how it ends: `on()` brings it about; `off()` removes it, restarting the service when
@@ -296,6 +297,7 @@ class StorageFaultsTest : public ::testing::Test {
     }
     Writer writer;
     writer.db_path = data_dir + "/registration.db";
+    writer.db_file = "registration.db";
     writer.items = [](const std::string& tag) { return absl::StartsWith(tag, "import") ? 5 : 1; };
     writer.write = [this](const std::string& tag) {
       if (absl::StartsWith(tag, "import")) {
@@ -398,6 +400,7 @@ class StorageFaultsTest : public ::testing::Test {
 
     Writer writer;
     writer.db_path = data_dir + "/survey.db";
+    writer.db_file = "survey.db";
     writer.items = [](const std::string& tag) { return absl::StartsWith(tag, "import") ? 3 : 1; };
     writer.write = [this](const std::string& tag) {
       if (absl::StartsWith(tag, "import")) {
@@ -602,7 +605,7 @@ TEST_F(StorageFaultsTest, RegistrationDiskFull) {
   ASSERT_NE(registration_, nullptr);
   const Writer writer = RegistrationWriter(data_dir);
   Fault fault = DiskFull(disk, injected);
-  fault.message = "storage: the disk holding " + writer.db_path + " is full; free space and retry";
+  fault.message = "storage: the disk holding " + writer.db_file + " is full; free space and retry";
   const Figures figures = RunFault(writer, fault, "", registration_);
   if (!injected) std::cout << "the filler took " << filled_ << " bytes\n";
   Report("registration disk full", figures);
@@ -627,7 +630,7 @@ TEST_F(StorageFaultsTest, SurveyDiskFull) {
   ASSERT_NE(survey_, nullptr);
   const Writer writer = SurveyWriter(data_dir);
   Fault fault = DiskFull(disk, injected);
-  fault.message = "storage: the disk holding " + writer.db_path + " is full; free space and retry";
+  fault.message = "storage: the disk holding " + writer.db_file + " is full; free space and retry";
   const Figures figures = RunFault(writer, fault, "", survey_);
   if (!injected) std::cout << "the filler took " << filled_ << " bytes\n";
   Report("survey disk full", figures);
@@ -662,7 +665,7 @@ TEST_F(StorageFaultsTest, RegistrationReadOnly) {
   Fault fault;
   fault.name = "read-only";
   fault.code = grpc::StatusCode::UNAVAILABLE;
-  fault.message = "storage: the database " + writer.db_path + " is read-only";
+  fault.message = "storage: the database " + writer.db_file + " is read-only";
   if (injected) {
     fault.on = [this] { Inject("EROFS"); };
     fault.off = [this] { StopInjecting(); };
@@ -724,11 +727,11 @@ TEST_F(StorageFaultsTest, InjectedFaultsClearWithoutRestart) {
   };
   const std::vector<Case> cases = {
       {"ENOSPC", "disk full", grpc::StatusCode::RESOURCE_EXHAUSTED,
-       "storage: the disk holding " + writer.db_path + " is full; free space and retry"},
+       "storage: the disk holding " + writer.db_file + " is full; free space and retry"},
       {"EROFS", "read-only", grpc::StatusCode::UNAVAILABLE,
-       "storage: the database " + writer.db_path + " is read-only"},
+       "storage: the database " + writer.db_file + " is read-only"},
       {"EIO", "fsync fails", grpc::StatusCode::UNAVAILABLE,
-       "storage: reading or writing " + writer.db_path + " failed; check its disk and retry"},
+       "storage: reading or writing " + writer.db_file + " failed; check its disk and retry"},
   };
   for (const Case& c : cases) {
     Fault fault;

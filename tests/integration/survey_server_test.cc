@@ -311,6 +311,22 @@ TEST_F(SurveyServerTest, LifecycleFromDraftToClosed) {
   EXPECT_NE(copied.survey().id(), survey.id());
   EXPECT_EQ(copied.survey().state(), sv::SURVEY_STATE_DRAFT);
   EXPECT_EQ(copied.survey().questions_size(), 7);
+
+  // With a request id, a retry (its answer lost) gets the first copy back, not a second one.
+  copy.set_request_id("copy-for-next-workshop");
+  sv::CopySurveyResponse first, retried;
+  context = NewCallContext();
+  ASSERT_TRUE(stub_->CopySurvey(context.get(), copy, &first).ok());
+  context = NewCallContext();
+  ASSERT_TRUE(stub_->CopySurvey(context.get(), copy, &retried).ok());
+  EXPECT_EQ(retried.survey().id(), first.survey().id());
+  EXPECT_NE(first.survey().id(), copied.survey().id());
+  sv::ListSurveysRequest list;
+  list.set_event_id(survey.event_id());
+  sv::ListSurveysResponse listed;
+  context = NewCallContext();
+  ASSERT_TRUE(stub_->ListSurveys(context.get(), list, &listed).ok());
+  EXPECT_EQ(listed.surveys_size(), 3);  // the survey, its plain copy, one copy with the request id
 }
 
 TEST_F(SurveyServerTest, EveryKindOfBadAnswerIsRefusedNamingTheQuestion) {

@@ -106,13 +106,17 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const Options& options)
   return db;
 }
 
+Database::Database(sqlite3* db, absl::string_view path)
+    : db_(db), name_(path.substr(path.find_last_of('/') + 1)) {}
+
 Database::~Database() {
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   sqlite3_close_v2(db_);
 }
 
 absl::Status Database::Error(int rc, absl::string_view what) {
-  return StorageError(rc, SystemErrno(db_), path_, what, sqlite3_errmsg(db_));
+  last_error_ = StorageError(rc, SystemErrno(db_), name_, what, sqlite3_errmsg(db_));
+  return last_error_;
 }
 
 void Database::RollBack() {
@@ -127,7 +131,8 @@ absl::Status Database::Execute(absl::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string m = message ? message : sqlite3_errstr(rc);
     sqlite3_free(message);
-    return StorageError(rc, SystemErrno(db_), path_, ExecuteName(sql), m);
+    last_error_ = StorageError(rc, SystemErrno(db_), name_, ExecuteName(sql), m);
+    return last_error_;
   }
   return absl::OkStatus();
 }
@@ -284,6 +289,148 @@ absl::Status Transaction::Commit() {
     db_.RollBack();
   }
   return status;
+}
+
+// --- SerialDatabase: group commit
+
+namespace {
+
+// What the writes of a batch that could not be committed are told: a storage error (a full disk, a
+// failed fsync) as it is; another write's own failure (a constraint, say) says nothing useful to
+// them.
+absl::Status BatchFailure(absl::Status cause) {
+  if (cause.code() == absl::StatusCode::kResourceExhausted ||
+      cause.code() == absl::StatusCode::kUnavailable ||
+      cause.code() == absl::StatusCode::kDataLoss) {
+    return cause;
+  }
+  return absl::AbortedError(
+      "storage: the write was rolled back, together with the writes committed with it, after a "
+      "storage error; nothing of it was stored; retry");
+}
+
+}  // namespace
+
+SerialDatabase::~SerialDatabase() {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (batch_ != nullptr) EndBatch();
+}
+
+SerialDatabase::ReadLock SerialDatabase::LockForRead() {
+  ReadLock lock(mu_);
+  if (batch_ != nullptr) EndBatch();
+  return lock;
+}
+
+SerialDatabase::Stats SerialDatabase::stats() {
+  std::unique_lock<std::mutex> lock(mu_);
+  return stats_;
+}
+
+absl::Status SerialDatabase::JoinBatch() {
+  // SQLite rolled the open batch back by itself after a failed statement nobody reported.
+  if (batch_ != nullptr && sqlite3_get_autocommit(db_->db_) != 0) {
+    CloseBatch(BatchFailure(db_->last_error_));
+  }
+  if (batch_ != nullptr) return absl::OkStatus();
+  // A transaction still open here was left by a ROLLBACK that failed; it would refuse every BEGIN.
+  db_->RollBack();
+  db_->last_error_ = absl::OkStatus();
+  CONVENE_RETURN_IF_ERROR(db_->Execute("BEGIN IMMEDIATE"));
+  db_->in_transaction_ = true;
+  batch_ = std::make_shared<Batch>();
+  batch_writes_ = 0;
+  return absl::OkStatus();
+}
+
+void SerialDatabase::EndBatch() {
+  absl::Status status;
+  if (batch_writes_ > 0) {
+    status = db_->Execute("COMMIT");
+    if (status.ok()) {
+      ++stats_.commits;
+      stats_.writes += batch_writes_;
+    }
+  }
+  CloseBatch(status.ok() ? status : BatchFailure(status));
+}
+
+void SerialDatabase::CloseBatch(absl::Status status) {
+  if (batch_ == nullptr) return;
+  // Nothing to keep (no write, or a failed COMMIT: SQLite keeps the transaction open after some
+  // failures, a full disk while writing the WAL, and rolls it back by itself after others).
+  db_->RollBack();
+  {
+    std::lock_guard<std::mutex> done_lock(done_mu_);
+    batch_->status = std::move(status);
+    batch_->done = true;
+  }
+  batch_ = nullptr;
+  batch_writes_ = 0;
+  batch_done_.notify_all();
+}
+
+absl::Status SerialDatabase::FinishWrite(std::unique_lock<std::mutex>& lock,
+                                         std::shared_ptr<Batch> batch) {
+  if (batch_ == batch && (writers_waiting_.load() == 0 || batch_writes_ >= kMaxBatchWrites)) {
+    EndBatch();
+  }
+  // The connection goes to the next writer now; the COMMIT of this batch may be theirs.
+  lock.unlock();
+  std::unique_lock<std::mutex> done_lock(done_mu_);
+  batch_done_.wait(done_lock, [&batch] { return batch->done; });
+  return batch->status;
+}
+
+SerialDatabase::WriteTransaction::WriteTransaction(SerialDatabase& owner) : owner_(owner) {
+  ++owner_.writers_waiting_;
+  lock_ = std::unique_lock<std::mutex>(owner_.mu_);
+  --owner_.writers_waiting_;
+  status_ = owner_.JoinBatch();
+  if (status_.ok()) status_ = owner_.db_->Execute("SAVEPOINT convene_write");
+  open_ = status_.ok();
+}
+
+SerialDatabase::WriteTransaction::~WriteTransaction() {
+  if (!lock_.owns_lock()) return;  // Commit() has run
+  Database& db = *owner_.db_;
+  if (open_ && owner_.batch_ != nullptr) {
+    // Undo this write alone; when that fails SQLite has rolled back the whole batch by itself.
+    if (sqlite3_get_autocommit(db.db_) != 0 ||
+        !db.Execute("ROLLBACK TO convene_write; RELEASE convene_write").ok()) {
+      owner_.CloseBatch(BatchFailure(db.last_error_));
+    }
+  }
+  if (owner_.batch_ == nullptr) return;
+  if (owner_.batch_writes_ == 0) {
+    // Nothing read that is not on disk; end the empty batch unless a writer is about to use it.
+    if (owner_.writers_waiting_.load() == 0) owner_.EndBatch();
+    return;
+  }
+  // This transaction may have read writes of the batch that are not on disk yet: whatever it
+  // answers, it answers once they are.
+  owner_.FinishWrite(lock_, owner_.batch_).IgnoreError();
+}
+
+absl::Status SerialDatabase::WriteTransaction::Commit() {
+  if (!lock_.owns_lock()) {
+    return absl::FailedPreconditionError("storage: commit of a write already committed");
+  }
+  if (!status_.ok()) return status_;
+  Database& db = *owner_.db_;
+  const absl::Status released = db.Execute("RELEASE convene_write");
+  open_ = false;
+  std::shared_ptr<Batch> batch = owner_.batch_;
+  if (!released.ok() || batch == nullptr || sqlite3_get_autocommit(db.db_) != 0) {
+    // SQLite rolled the batch back by itself after a failed statement: this write is lost with the
+    // rest of the batch.
+    absl::Status status = BatchFailure(db.last_error_.ok() ? released : db.last_error_);
+    owner_.CloseBatch(status);
+    lock_.unlock();
+    return status;
+  }
+  ++owner_.batch_writes_;
+  return owner_.FinishWrite(lock_, std::move(batch));
 }
 
 uint64_t Fingerprint(absl::string_view bytes) {

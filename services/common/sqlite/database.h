@@ -15,10 +15,12 @@
 // message starting with "storage:" and ending with SQLite's own text (and the system's, for a file
 // operation):
 //   - a full disk (SQLITE_FULL, or a write failing with ENOSPC or EDQUOT): RESOURCE_EXHAUSTED,
-//     "storage: the disk holding <path> is full; free space and retry";
+//     "storage: the disk holding <file> is full; free space and retry";
 //   - a read-only database (SQLITE_READONLY, a write failing with EROFS, or a file that opens only
-//     for reading): UNAVAILABLE, "storage: the database <path> is read-only ...";
-//   - any other I/O error (a failed read, write or fsync): UNAVAILABLE, naming the path;
+//     for reading): UNAVAILABLE, "storage: the database <file> is read-only ...";
+//   - any other I/O error (a failed read, write or fsync): UNAVAILABLE, naming the file;
+// <file> is the file's name without its folder once the database is open (callers of every role see
+// these errors), its whole path when opening fails (only the operator, starting the service, does);
 //   - SQLITE_BUSY/LOCKED, a file that cannot be opened: UNAVAILABLE;
 //   - constraint violations: ALREADY_EXISTS; a corrupt file: DATA_LOSS; anything else: INTERNAL.
 // A write that fails so is refused whole: its Transaction is rolled back and nothing of it is
@@ -31,6 +33,8 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -86,17 +90,23 @@ class Database {
  private:
   friend class Statement;
   friend class Transaction;
-  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  friend class SerialDatabase;
+  Database(sqlite3* db, absl::string_view path);
   // Rolls back the transaction SQLite still has open, if any (it may have rolled it back itself).
   void RollBack();
   // Prepared statements keyed by their SQL text, prepared once and reused.
   absl::StatusOr<sqlite3_stmt*> CachedStatement(const char* sql);
 
   sqlite3* db_;
-  const std::string path_;
+  // The file's name without its folder: what errors after opening name (callers of any role see
+  // them; the folder is the operator's business and is in the start-up log).
+  const std::string name_;
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
   // True from a Transaction's BEGIN until its COMMIT or ROLLBACK.
   bool in_transaction_ = false;
+  // The last error a statement or Execute() returned (what a group commit reports to the writes of
+  // a batch SQLite rolled back after one of them failed).
+  absl::Status last_error_;
 };
 
 // A prepared statement from the database's cache. Bind parameters (1-based, as
@@ -225,35 +235,105 @@ absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read) {
 // One connection shared by all of a service's threads, with one mutex serialising every use: what a
 // store needs so that "read, decide, write" runs as one atomic step. Every statement must run while
 // the caller holds a WriteTransaction or a ReadLock from here.
+//
+// Group commit. A write is acknowledged only once it is on disk, yet writes that arrive together
+// share one COMMIT and so one fsync. The connection keeps one batch transaction open (BEGIN
+// IMMEDIATE, taken by the batch's first write) and each WriteTransaction is a SAVEPOINT inside it.
+// Commit() releases the savepoint into the batch, then either commits the batch itself, when no
+// other write is waiting for the connection (or the batch holds kMaxBatchWrites writes), or leaves
+// the connection to the waiting writer and sleeps until a later write (or a reader) has committed
+// the batch. A lone write therefore costs one COMMIT as before, and the writes that queue up while
+// a COMMIT's fsync runs are committed together by the next one.
+//   - A write that fails, or ends without Commit(), is rolled back to its savepoint alone; the
+//     other writes of its batch go on.
+//   - A batch whose COMMIT fails (a full disk, a failed fsync) is refused whole: Commit() returns
+//     that error to every write in it and nothing of them is stored. So does a batch SQLite rolled
+//     back by itself after a failed statement.
+//   - Nobody reads a write before it is durable: LockForRead() commits the open batch first, and a
+//     write that ends without Commit() (it found its answer already stored, say) waits until the
+//     batch it read from is committed.
 class SerialDatabase {
  public:
-  explicit SerialDatabase(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  // A batch's COMMIT waits for no more writes than this, however many are queued.
+  static constexpr int kMaxBatchWrites = 256;
 
-  // Holds the mutex and a BEGIN IMMEDIATE transaction; rolls back unless committed.
+  explicit SerialDatabase(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  ~SerialDatabase();
+
+  // Holds the connection from construction until Commit() returns or the object is destroyed.
   class WriteTransaction {
    public:
-    const absl::Status& status() const { return txn_.status(); }
-    absl::Status Commit() { return txn_.Commit(); }
+    ~WriteTransaction();
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+    // Not OK when the batch or the savepoint could not be begun.
+    const absl::Status& status() const { return status_; }
+    // Adds this write to its batch and returns once the batch is committed, having released the
+    // connection: OK when the write is on disk, else the error that refused the batch. Every
+    // Statement of the write must be gone (out of scope) before, as stores' methods make sure.
+    absl::Status Commit();
 
    private:
     friend class SerialDatabase;
-    explicit WriteTransaction(SerialDatabase& owner) : lock_(owner.mu_), txn_(*owner.db_) {}
-    std::unique_lock<std::mutex> lock_;  // taken before the transaction begins, released after
-    Transaction txn_;
+    explicit WriteTransaction(SerialDatabase& owner);
+
+    SerialDatabase& owner_;
+    std::unique_lock<std::mutex> lock_;
+    absl::Status status_;
+    bool open_ = false;  // true while this write's savepoint is open
   };
   using ReadLock = std::unique_lock<std::mutex>;
 
   std::unique_ptr<WriteTransaction> BeginWrite() {
     return std::unique_ptr<WriteTransaction>(new WriteTransaction(*this));
   }
-  ReadLock LockForRead() { return ReadLock(mu_); }
+  // Holds the connection, with every acknowledged write committed.
+  ReadLock LockForRead();
 
   // The connection; use it only while holding a WriteTransaction or a ReadLock.
   Database& db() { return *db_; }
 
+  // Writes committed, and the batch COMMITs that committed them, since the database was opened.
+  struct Stats {
+    int64_t writes = 0;
+    int64_t commits = 0;
+  };
+  Stats stats();
+  // Writes waiting for the connection at this moment (for tests).
+  int writers_waiting() const { return writers_waiting_.load(); }
+
  private:
+  // One batch transaction; shared by the writes in it, which wait for `done`.
+  struct Batch {
+    bool done = false;
+    absl::Status status;
+  };
+
+  // The rest run with mu_ held.
+  // Begins a batch unless one is open.
+  absl::Status JoinBatch();
+  // Commits the open batch (rolls it back when it holds no write), records its outcome and wakes
+  // the writes waiting for it.
+  void EndBatch();
+  // Ends the open batch with `status` as its outcome (rolling back what is left of it) and wakes
+  // the writes waiting for it.
+  void CloseBatch(absl::Status status);
+  // Commits the open batch when nobody else will, releases the connection and waits until `batch`
+  // is done; returns its outcome.
+  absl::Status FinishWrite(std::unique_lock<std::mutex>& lock, std::shared_ptr<Batch> batch);
+
   std::mutex mu_;
+  // Guards every Batch's `done` and `status`; taken after mu_, never before it. Writes waiting for
+  // their batch wait here, not on mu_, so they are woken while the next batch runs.
+  std::mutex done_mu_;
+  std::condition_variable batch_done_;
+  // Threads in BeginWrite() waiting for mu_: a write leaves its batch open for them.
+  std::atomic<int> writers_waiting_{0};
   std::unique_ptr<Database> db_;
+  std::shared_ptr<Batch> batch_;  // the open batch, or null
+  int batch_writes_ = 0;          // writes released into the open batch
+  Stats stats_;
 };
 
 // Idempotent requests. A writing RPC that carries a client request id stores

@@ -3,7 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -147,6 +150,154 @@ TEST(FingerprintTest, IsFnv1a) {
   EXPECT_EQ(Fingerprint("foobar"), 0x85944171f73967e8ull);
 }
 
+// --- Group commit (SerialDatabase)
+
+// Inserts (key, 1) in a write of its own and commits it.
+absl::Status WriteOne(SerialDatabase& serial, const std::string& key) {
+  auto txn = serial.BeginWrite();
+  CONVENE_RETURN_IF_ERROR(txn->status());
+  {
+    Statement insert(serial.db(), kInsertT);  // reset before Commit() releases the connection
+    insert.BindText(1, key).BindInt64(2, 1);
+    CONVENE_RETURN_IF_ERROR(insert.Run());
+  }
+  return txn->Commit();
+}
+
+int64_t CountRead(SerialDatabase& serial) {
+  auto lock = serial.LockForRead();
+  return Count(serial.db());
+}
+
+// Waits until `n` writes wait for the connection (a thread blocked in BeginWrite).
+void AwaitWaitingWriters(SerialDatabase& serial, int n) {
+  for (int i = 0; i < 10000 && serial.writers_waiting() < n; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(serial.writers_waiting(), n);
+}
+
+std::unique_ptr<SerialDatabase> OpenSerial(const std::string& path) {
+  std::unique_ptr<Database> db = OpenFile(path);
+  EXPECT_THAT(db->Migrate({kCreateT}), IsOk());
+  return std::make_unique<SerialDatabase>(std::move(db));
+}
+
+TEST(SerialDatabaseTest, AWriteArrivingDuringAnotherIsCommittedWithItInOneCommit) {
+  const std::string path = convene::testing::MakeTempDir("db") + "/x.db";
+  auto serial = OpenSerial(path);
+  auto first = serial->BeginWrite();
+  ASSERT_THAT(first->status(), IsOk());
+  {
+    Statement insert(serial->db(), kInsertT);
+    insert.BindText(1, "a").BindInt64(2, 1);
+    ASSERT_THAT(insert.Run(), IsOk());
+  }
+  absl::Status second_status;
+  std::thread second([&] { second_status = WriteOne(*serial, "b"); });
+  AwaitWaitingWriters(*serial, 1);
+  // The second write is waiting: the first leaves the batch to it and returns once it committed.
+  EXPECT_THAT(first->Commit(), IsOk());
+  second.join();
+  EXPECT_THAT(second_status, IsOk());
+  EXPECT_EQ(serial->stats().writes, 2);
+  EXPECT_EQ(serial->stats().commits, 1);
+  // A lone write commits at once.
+  ASSERT_THAT(WriteOne(*serial, "c"), IsOk());
+  EXPECT_EQ(serial->stats().commits, 2);
+  first.reset();
+  serial.reset();
+  std::unique_ptr<Database> reopened = OpenFile(path);
+  EXPECT_EQ(Count(*reopened), 3);
+}
+
+TEST(SerialDatabaseTest, AFailedWriteIsRolledBackAloneAndTheRestOfItsBatchIsCommitted) {
+  const std::string path = convene::testing::MakeTempDir("db") + "/x.db";
+  auto serial = OpenSerial(path);
+  auto first = serial->BeginWrite();
+  ASSERT_THAT(first->status(), IsOk());
+  {
+    Statement insert(serial->db(), kInsertT);
+    insert.BindText(1, "a").BindInt64(2, 1);
+    ASSERT_THAT(insert.Run(), IsOk());
+  }
+  absl::Status second_status;
+  std::thread second([&] {
+    auto txn = serial->BeginWrite();
+    second_status = txn->status();
+    if (!second_status.ok()) return;
+    Statement insert(serial->db(), kInsertT);
+    insert.BindText(1, "b").BindInt64(2, 1);
+    second_status = insert.Run();
+    if (!second_status.ok()) return;
+    insert.Reset();
+    insert.BindText(1, "a").BindInt64(2, 2);  // "a" is the first write's, in the same batch
+    second_status = insert.Run();
+  });
+  AwaitWaitingWriters(*serial, 1);
+  EXPECT_THAT(first->Commit(), IsOk());
+  second.join();
+  EXPECT_THAT(second_status, StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("UNIQUE")));
+  serial.reset();
+  std::unique_ptr<Database> reopened = OpenFile(path);
+  EXPECT_EQ(Count(*reopened), 1);  // "a"; nothing of the failed write ("b" went with it)
+}
+
+TEST(SerialDatabaseTest, ManyConcurrentWritersAllLandAndReadersSeeOnlyWhatIsOnDisk) {
+  const std::string path = convene::testing::MakeTempDir("db") + "/x.db";
+  auto serial = OpenSerial(path);
+  // A second connection sees only what is committed (WAL): with the read lock held, nothing may
+  // be visible to the service's connection that is not committed.
+  std::unique_ptr<Database> observer = OpenFile(path);
+  constexpr int kThreads = 16;
+  constexpr int kWrites = 40;
+  std::atomic<int> failures{0};
+  std::atomic<bool> writing{true};
+  std::atomic<int> mismatches{0};
+  std::thread reader([&] {
+    while (writing.load()) {
+      auto lock = serial->LockForRead();
+      if (Count(serial->db()) != Count(*observer)) ++mismatches;
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        if (!WriteOne(*serial, absl::StrCat(t, "-", i)).ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& w : writers) w.join();
+  writing = false;
+  reader.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_EQ(serial->stats().writes, kThreads * kWrites);
+  EXPECT_LE(serial->stats().commits, kThreads * kWrites);
+  EXPECT_EQ(CountRead(*serial), kThreads * kWrites);
+  EXPECT_EQ(Count(*observer), kThreads * kWrites);
+  observer.reset();
+  serial.reset();
+  std::unique_ptr<Database> reopened = OpenFile(path);
+  EXPECT_EQ(Count(*reopened), kThreads * kWrites);
+  EXPECT_THAT(reopened->CheckIntegrity(), IsOk());
+}
+
+TEST(SerialDatabaseTest, AWriteEndingWithoutCommitLeavesNothing) {
+  const std::string path = convene::testing::MakeTempDir("db") + "/x.db";
+  auto serial = OpenSerial(path);
+  {
+    auto txn = serial->BeginWrite();
+    Statement insert(serial->db(), kInsertT);
+    insert.BindText(1, "a").BindInt64(2, 1);
+    ASSERT_THAT(insert.Run(), IsOk());
+  }
+  EXPECT_EQ(CountRead(*serial), 0);
+  ASSERT_THAT(WriteOne(*serial, "a"), IsOk());
+  EXPECT_EQ(CountRead(*serial), 1);
+}
+
 // A VFS that passes everything to SQLite's own, except that writes and syncs fail with a chosen
 // result code while one is set: a full disk or a failed fsync, at a moment a test chooses. Each
 // file is SQLite's own file wrapped in a FaultFile.
@@ -266,10 +417,11 @@ class StorageFaultTest : public ::testing::Test {
 
 TEST_F(StorageFaultTest, FullDiskAtCommitIsRefusedWholeAndTheNextWriteSucceeds) {
   FaultVfs::write_error = SQLITE_FULL;
-  EXPECT_THAT(InsertAll({"b", "c"}),
-              StatusIs(absl::StatusCode::kResourceExhausted,
-                       HasSubstr("storage: the disk holding " + path_ +
-                                 " is full; free space and retry (COMMIT: ")));
+  EXPECT_THAT(
+      InsertAll({"b", "c"}),
+      StatusIs(
+          absl::StatusCode::kResourceExhausted,
+          HasSubstr("storage: the disk holding x.db is full; free space and retry (COMMIT: ")));
   EXPECT_EQ(Count(*db_), 1);  // reads still work, and nothing of the refused write is there
   FaultVfs::write_error = SQLITE_OK;
   ASSERT_THAT(InsertAll({"b", "c"}), IsOk());  // the same connection, no reopening
@@ -284,7 +436,7 @@ TEST_F(StorageFaultTest, FailedFsyncAtCommitIsRefusedAndTheNextWriteSucceeds) {
   FaultVfs::sync_error = SQLITE_IOERR_FSYNC;
   EXPECT_THAT(InsertAll({"b", "c", "d"}),
               StatusIs(absl::StatusCode::kUnavailable,
-                       HasSubstr("storage: reading or writing " + path_ + " failed")));
+                       HasSubstr("storage: reading or writing x.db failed")));
   EXPECT_EQ(Count(*db_), 1);
   FaultVfs::sync_error = SQLITE_OK;
   ASSERT_THAT(InsertAll({"e"}), IsOk());
@@ -322,13 +474,39 @@ TEST_F(StorageFaultTest, AfterSqliteRolledBackByItselfNoLaterStatementIsStored) 
 
 TEST_F(StorageFaultTest, ReadOnlyIsUnavailableAndClears) {
   ASSERT_THAT(db_->Execute("PRAGMA query_only = 1"), IsOk());
-  EXPECT_THAT(InsertAll({"b"}),
-              StatusIs(absl::StatusCode::kUnavailable,
-                       HasSubstr("storage: the database " + path_ + " is read-only")));
+  EXPECT_THAT(InsertAll({"b"}), StatusIs(absl::StatusCode::kUnavailable,
+                                         HasSubstr("storage: the database x.db is read-only")));
   EXPECT_EQ(Count(*db_), 1);
   ASSERT_THAT(db_->Execute("PRAGMA query_only = 0"), IsOk());
   ASSERT_THAT(InsertAll({"b"}), IsOk());
   EXPECT_EQ(Count(*db_), 2);
+}
+
+TEST_F(StorageFaultTest, ABatchWhoseCommitFailsIsRefusedToEveryWriteInIt) {
+  SerialDatabase serial(std::move(db_));
+  auto first = serial.BeginWrite();
+  ASSERT_THAT(first->status(), IsOk());
+  {
+    Statement insert(serial.db(), kInsertT);
+    insert.BindText(1, "b").BindInt64(2, 1);
+    ASSERT_THAT(insert.Run(), IsOk());
+  }
+  absl::Status second_status;
+  std::thread second([&] {
+    FaultVfs::sync_error = SQLITE_IOERR_FSYNC;  // the batch's COMMIT, which the second write runs
+    second_status = WriteOne(serial, "c");
+  });
+  AwaitWaitingWriters(serial, 1);
+  EXPECT_THAT(first->Commit(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("reading or writing")));
+  second.join();
+  EXPECT_THAT(second_status,
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("reading or writing")));
+  FaultVfs::sync_error = SQLITE_OK;
+  EXPECT_EQ(CountRead(serial), 1);  // only "a", from before
+  ASSERT_THAT(WriteOne(serial, "b"), IsOk());
+  EXPECT_EQ(CountRead(serial), 2);
+  EXPECT_EQ(serial.stats().writes, 1);
 }
 
 TEST(DatabaseTest, OpenInMissingFolderIsUnavailableNamingThePath) {

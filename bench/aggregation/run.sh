@@ -50,22 +50,35 @@ start() {  # name port flags...
     2>"$tmp/$name.log" &
   pids+=("$!")
 }
+wait_for() {  # port: until something listens there (10 s at most)
+  for _ in $(seq 100); do
+    if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),0.2)" \
+      2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing listens on port $1 after 10 s; the logs:" >&2
+  tail -n 5 "$tmp"/*.log >&2
+  exit 1
+}
 reg_port="$(free_port)"
 survey_port="$(free_port)"
 agg_port="$(free_port)"
-start registration "$reg_port"
-start survey "$survey_port" --registration_addr="127.0.0.1:$reg_port"
-start aggregation "$agg_port" --registration_addr="127.0.0.1:$reg_port" \
+# The stack's service credential, and the first organiser's, which the benchmark calls with.
+credentials="$tmp/credentials"
+mkdir -m 700 "$credentials"
+service_credential=(--credential_file="$credentials/service.token")
+# Registration first: it writes the service credential the others then read.
+start registration "$reg_port" "${service_credential[@]}" \
+  --bootstrap_credential_file="$credentials/organiser.token"
+wait_for "$reg_port"
+start survey "$survey_port" "${service_credential[@]}" --registration_addr="127.0.0.1:$reg_port"
+start aggregation "$agg_port" "${service_credential[@]}" --registration_addr="127.0.0.1:$reg_port" \
   --survey_addr="127.0.0.1:$survey_port"
-for port in "$reg_port" "$survey_port" "$agg_port"; do
-  for _ in $(seq 100); do
-    if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$port),0.2)" \
-      2>/dev/null; then break; fi
-    sleep 0.1
-  done
-done
+wait_for "$survey_port"
+wait_for "$agg_port"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)"
 ${BENCH_WRAP:-} "$bin/aggregation-bench" --registration_addr="127.0.0.1:$reg_port" \
   --survey_addr="127.0.0.1:$survey_port" --aggregation_addr="127.0.0.1:$agg_port" \
-  --responses="$responses" --sqlite_file="$tmp/flat.db"
+  --responses="$responses" --sqlite_file="$tmp/flat.db" \
+  --token_file="$credentials/organiser.token"

@@ -32,6 +32,7 @@
 #include "convene/survey/v1/survey_service.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/aggregation/summary.h"
+#include "services/common/auth.h"
 #include "services/common/client.h"
 
 ABSL_FLAG(std::string, registration_addr, "127.0.0.1:50051", "registration service");
@@ -39,6 +40,8 @@ ABSL_FLAG(std::string, survey_addr, "127.0.0.1:50054", "survey service");
 ABSL_FLAG(std::string, aggregation_addr, "127.0.0.1:50055", "aggregation service");
 ABSL_FLAG(int, responses, 1000000, "responses to import and summarise");
 ABSL_FLAG(int, batch, 50000, "rows per ImportResponses call");
+ABSL_FLAG(std::string, token_file, "",
+          "an organiser's credential: the file registration's --bootstrap_credential_file names");
 ABSL_FLAG(std::string, sqlite_file, "/tmp/convene-aggregation-bench.db",
           "where to write the flat table for the SQLite baseline");
 
@@ -127,6 +130,14 @@ int Fail(const std::string& what, const grpc::Status& status) {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  if (const std::string path = absl::GetFlag(FLAGS_token_file); !path.empty()) {
+    absl::StatusOr<std::string> token = convene::ReadCredentialFile(path);
+    if (!token.ok()) {
+      std::cerr << token.status().message() << "\n";
+      return 1;
+    }
+    convene::SetCallCredential(*token);
+  }
   const int n = absl::GetFlag(FLAGS_responses);
   auto registration = reg::RegistrationService::NewStub(
       convene::MakeChannel(absl::GetFlag(FLAGS_registration_addr)));

@@ -33,7 +33,11 @@ absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
 void SetChannelTls(TlsFiles files) { ChannelTls() = std::move(files); }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
-  grpc::ChannelArguments args;
+  return MakeChannel(address, grpc::ChannelArguments());
+}
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
+                                           grpc::ChannelArguments args) {
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();

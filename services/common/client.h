@@ -39,6 +39,9 @@ void SetChannelTls(TlsFiles files);
 // A channel to HOST:PORT that sends and accepts messages up to kMaxMessageBytes (limits.h): TLS
 // when SetChannelTls was called, else plain (loopback and trusted networks only).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+// The same with extra channel arguments (the message limits are set on top of them): a load
+// generator makes distinct connections by giving each channel an argument of its own.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address, grpc::ChannelArguments args);
 
 // A fresh context whose deadline is `timeout` from now, carrying this process's credential
 // (SetCallCredential, auth.h).

@@ -395,19 +395,33 @@ TEST_F(RegistrationServerTest, SigtermDrainsTheCallsInFlight) {
   v1::ImportParticipantsResponse imported;
   grpc::Status import_status;
   absl::Time import_done;
+  const pid_t pid = server_->pid();
+  // Connected before the signal, so that the first check after it goes out at once.
+  auto health = grpc::health::v1::Health::NewStub(MakeChannel(server_->address()));
+  {
+    auto context = NewCallContext(absl::Seconds(5));
+    grpc::health::v1::HealthCheckResponse serving;
+    ASSERT_TRUE(health->Check(context.get(), {}, &serving).ok());
+    ASSERT_EQ(serving.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  }
+  // The database's write lock, held from here: the import, once it has arrived, waits for it
+  // inside the service (SQLite's busy timeout, 5 s), certainly in flight when SIGTERM comes,
+  // however fast or slow the build and the machine.
+  auto blocker = sqlite::Database::Open({.path = data_dir_ + "/registration.db"});
+  ASSERT_TRUE(blocker.ok()) << blocker.status();
+  ASSERT_TRUE((*blocker)->Execute("BEGIN IMMEDIATE").ok());
+  std::atomic<bool> answered{false};
   std::thread import([&] {
     auto context = NewCallContext(absl::Seconds(60));
     import_status = stub_->ImportParticipants(context.get(), request, &imported);
     import_done = absl::Now();
+    answered = true;
   });
-  // Once the import is being handled (its request has arrived), SIGTERM.
-  absl::SleepFor(absl::Milliseconds(300));
-  const pid_t pid = server_->pid();
+  absl::SleepFor(absl::Seconds(1.5));  // the request's 1 MB arrives, and the import waits
   const absl::Time signalled = absl::Now();
   ASSERT_EQ(kill(pid, SIGTERM), 0);
 
   // Health says NOT_SERVING while the import drains, and a new call is refused.
-  auto health = grpc::health::v1::Health::NewStub(MakeChannel(server_->address()));
   grpc::health::v1::HealthCheckResponse serving;
   bool saw_not_serving = false;
   for (int i = 0; i < 50 && !saw_not_serving; ++i) {
@@ -427,7 +441,9 @@ TEST_F(RegistrationServerTest, SigtermDrainsTheCallsInFlight) {
   auto late = NewCallContext(absl::Seconds(2));
   const grpc::Status refused = stub_->GetEvent(late.get(), get, &got);
   EXPECT_FALSE(refused.ok()) << "a call made after SIGTERM was served";
+  EXPECT_FALSE(answered.load()) << "the import was answered before the lock was released";
 
+  ASSERT_TRUE((*blocker)->Execute("ROLLBACK").ok());  // the import goes on, and is answered
   import.join();
   ASSERT_TRUE(import_status.ok()) << import_status.error_message();
   EXPECT_EQ(imported.participants_size(), kRows);

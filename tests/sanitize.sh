@@ -119,7 +119,7 @@ if [ "$run_tsan" = 1 ]; then
   # One test at a time: TSan slows each down several times, and the concurrency tests want the
   # machine's cores to themselves.
   (cd "$dir" && "${norandom[@]}" ctest --output-on-failure --timeout 900 \
-    -R '^(SurveyServerTest|RegistrationServerTest|KillRestartTest|RegistryTest|DatabaseTest|StatementTest|TransactionTest|FingerprintTest|RequestLogTest)\.' \
+    -R '^(SurveyServerTest|RegistrationServerTest|KillRestartTest|RegistryTest|DatabaseTest|SerialDatabaseTest|StatementTest|TransactionTest|FingerprintTest|RequestLogTest)\.' \
     "${ctest_args[@]}") || status=1
   unset TSAN_OPTIONS
   check_reports "$reports" || status=1

@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <barrier>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -226,6 +228,14 @@ TEST_F(RegistrationServerTest, AcknowledgedAddsSurviveSigkill) {
         }
       });
     }
+    // Some adds acknowledged (however slow the build: sanitizers), then more under way.
+    for (int i = 0; i < 3000; ++i) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!acknowledged.empty()) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     Restart(SIGKILL);  // mid-write
     stop = true;
@@ -410,6 +420,27 @@ TEST_F(RegistrationServerTest, SigtermDrainsTheCallsInFlight) {
   auto blocker = sqlite::Database::Open({.path = data_dir_ + "/registration.db"});
   ASSERT_TRUE(blocker.ok()) << blocker.status();
   ASSERT_TRUE((*blocker)->Execute("BEGIN IMMEDIATE").ok());
+  // The request arrives, is checked, and the import waits for the lock: one of the service's
+  // threads then sleeps in SQLite's busy handler (nanosleep), which no thread of it did before
+  // (a sanitizer's own background thread may: those seen before the import are left out).
+  auto sleeping_threads = [pid] {
+    std::set<std::string> sleeping;
+    std::error_code error;
+    for (const auto& task :
+         std::filesystem::directory_iterator(absl::StrCat("/proc/", pid, "/task"), error)) {
+      std::ifstream syscall(task.path() / "syscall");
+      std::string number;
+      if (syscall >> number && (number == "35" || number == "230")) {
+        sleeping.insert(task.path().filename());
+      }
+    }
+    return sleeping;
+  };
+  std::set<std::string> sleeping_before;
+  for (int i = 0; i < 50; ++i) {
+    for (const std::string& tid : sleeping_threads()) sleeping_before.insert(tid);
+    absl::SleepFor(absl::Milliseconds(5));
+  }
   std::atomic<bool> answered{false};
   std::thread import([&] {
     auto context = NewCallContext(absl::Seconds(60));
@@ -417,7 +448,17 @@ TEST_F(RegistrationServerTest, SigtermDrainsTheCallsInFlight) {
     import_done = absl::Now();
     answered = true;
   });
-  absl::SleepFor(absl::Seconds(1.5));  // the request's 1 MB arrives, and the import waits
+  auto waits_for_lock = [&] {
+    for (const std::string& tid : sleeping_threads()) {
+      if (!sleeping_before.count(tid)) return true;
+    }
+    return false;
+  };
+  bool waiting = false;
+  for (int i = 0; i < 6000 && !(waiting = waits_for_lock()); ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_TRUE(waiting) << "the import never reached the database";
   const absl::Time signalled = absl::Now();
   ASSERT_EQ(kill(pid, SIGTERM), 0);
 

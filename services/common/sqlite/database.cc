@@ -318,7 +318,21 @@ SerialDatabase::~SerialDatabase() {
 
 SerialDatabase::ReadLock SerialDatabase::LockForRead() {
   ReadLock lock(mu_);
-  if (batch_ != nullptr) EndBatch();
+  while (batch_ != nullptr) {
+    if (writers_waiting_.load() == 0) {
+      EndBatch();
+      break;
+    }
+    // Writes are queued behind this reader: the last of them commits the batch, so wait for that
+    // rather than committing it early and leaving them a batch of their own each.
+    std::shared_ptr<Batch> batch = batch_;
+    lock.unlock();
+    {
+      std::unique_lock<std::mutex> done_lock(done_mu_);
+      batch_done_.wait(done_lock, [&batch] { return batch->done; });
+    }
+    lock.lock();
+  }
   return lock;
 }
 

@@ -249,7 +249,8 @@ absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read) {
 //   - A batch whose COMMIT fails (a full disk, a failed fsync) is refused whole: Commit() returns
 //     that error to every write in it and nothing of them is stored. So does a batch SQLite rolled
 //     back by itself after a failed statement.
-//   - Nobody reads a write before it is durable: LockForRead() commits the open batch first, and a
+//   - Nobody reads a write before it is durable: LockForRead() waits until the open batch is
+//     committed (committing it itself when no write is queued to do it), and a
 //     write that ends without Commit() (it found its answer already stored, say) waits until the
 //     batch it read from is committed.
 class SerialDatabase {

@@ -327,10 +327,7 @@ SerialDatabase::ReadLock SerialDatabase::LockForRead() {
     // rather than committing it early and leaving them a batch of their own each.
     std::shared_ptr<Batch> batch = batch_;
     lock.unlock();
-    {
-      std::unique_lock<std::mutex> done_lock(done_mu_);
-      batch_done_.wait(done_lock, [&batch] { return batch->done; });
-    }
+    AwaitBatch(*batch);
     lock.lock();
   }
   return lock;
@@ -391,9 +388,14 @@ absl::Status SerialDatabase::FinishWrite(std::unique_lock<std::mutex>& lock,
   }
   // The connection goes to the next writer now; the COMMIT of this batch may be theirs.
   lock.unlock();
-  std::unique_lock<std::mutex> done_lock(done_mu_);
-  batch_done_.wait(done_lock, [&batch] { return batch->done; });
+  AwaitBatch(*batch);
+  std::lock_guard<std::mutex> done_lock(done_mu_);
   return batch->status;
+}
+
+void SerialDatabase::AwaitBatch(const Batch& batch) {
+  std::unique_lock<std::mutex> done_lock(done_mu_);
+  batch_done_.wait(done_lock, [&batch] { return batch.done; });
 }
 
 SerialDatabase::WriteTransaction::WriteTransaction(SerialDatabase& owner) : owner_(owner) {

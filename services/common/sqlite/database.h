@@ -323,6 +323,8 @@ class SerialDatabase {
   // Commits the open batch when nobody else will, releases the connection and waits until `batch`
   // is done; returns its outcome.
   absl::Status FinishWrite(std::unique_lock<std::mutex>& lock, std::shared_ptr<Batch> batch);
+  // Waits, without mu_, until `batch` is done.
+  void AwaitBatch(const Batch& batch);
 
   std::mutex mu_;
   // Guards every Batch's `done` and `status`; taken after mu_, never before it. Writes waiting for

@@ -231,6 +231,14 @@ grpc::ServerUnaryReactor* SurveyServiceImpl::CodeAnswers(grpc::CallbackServerCon
       [=, this] { return surveyor_->CodeAnswers(*request, response); });
 }
 
+grpc::ServerUnaryReactor* SurveyServiceImpl::CountAnswers(grpc::CallbackServerContext* context,
+                                                          const v1::CountAnswersRequest* request,
+                                                          v1::CountAnswersResponse* response) {
+  return ServeFor(
+      context, kSurveyReaders, [=, this] { return surveyor_->EventOfSurvey(request->survey_id()); },
+      [=, this] { return surveyor_->CountAnswers(*request, response); });
+}
+
 grpc::ServerWriteReactor<grpc::ByteBuffer>* SurveyServiceImpl::StreamResponses(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
   return new ResponseStream(surveyor_, context, *request);

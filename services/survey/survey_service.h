@@ -50,6 +50,9 @@ class SurveyServiceImpl final : public v1::SurveyService::WithRawCallbackMethod_
   grpc::ServerUnaryReactor* CodeAnswers(grpc::CallbackServerContext* context,
                                         const v1::CodeAnswersRequest* request,
                                         v1::CodeAnswersResponse* response) override;
+  grpc::ServerUnaryReactor* CountAnswers(grpc::CallbackServerContext* context,
+                                         const v1::CountAnswersRequest* request,
+                                         v1::CountAnswersResponse* response) override;
   grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamResponses(
       grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
 

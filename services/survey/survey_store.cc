@@ -1,5 +1,9 @@
 #include "services/survey/survey_store.h"
 
+#include <sqlite3.h>
+
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto.h"
 #include "services/common/status.h"
@@ -44,6 +48,22 @@ constexpr char kSchemaV3[] = R"sql(
 ALTER TABLE surveys ADD COLUMN responses_revision INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// The counts of answers (answer_counts.h), kept in step with the responses table.
+constexpr char kSchemaV4[] = R"sql(
+CREATE TABLE answer_counts (
+  survey_id TEXT NOT NULL,
+  question_key TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  first_seq INTEGER NOT NULL,
+  PRIMARY KEY (survey_id, question_key, kind, value)
+) WITHOUT ROWID;
+)sql";
+// Set once the counts describe every stored response (at the first start with answer_counts, the
+// responses stored before are counted).
+constexpr char kCountsReadySetting[] = "answer_counts";
+
 constexpr char kBumpRevisionSql[] =
     "UPDATE surveys SET responses_revision = responses_revision + 1 WHERE id = ?";
 constexpr char kSelectRevisionSql[] = "SELECT responses_revision FROM surveys WHERE id = ?";
@@ -69,6 +89,19 @@ constexpr char kUseTokenSql[] =
 constexpr char kInsertResponseSql[] =
     "INSERT INTO responses (id, survey_id, response) VALUES (?, ?, ?)";
 constexpr char kUpdateResponseSql[] = "UPDATE responses SET response = ? WHERE id = ?";
+constexpr char kSelectResponseByIdSql[] = "SELECT seq, response FROM responses WHERE id = ?";
+constexpr char kSelectAllResponsesSql[] =
+    "SELECT seq, survey_id, response FROM responses ORDER BY seq";
+constexpr char kAddCountSql[] =
+    "INSERT INTO answer_counts (survey_id, question_key, kind, value, count, first_seq) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (survey_id, question_key, kind, value) "
+    "DO UPDATE SET count = count + excluded.count, first_seq = MIN(first_seq, excluded.first_seq)";
+constexpr char kDeleteZeroCountsSql[] =
+    "DELETE FROM answer_counts WHERE survey_id = ? AND count = 0";
+constexpr char kSelectCountsSql[] =
+    "SELECT question_key, kind, value, count, first_seq FROM answer_counts WHERE survey_id = ?";
+constexpr char kSelectSettingSql[] = "SELECT value FROM settings WHERE name = ?";
+constexpr char kInsertSettingSql[] = "INSERT INTO settings (name, value) VALUES (?, ?)";
 constexpr char kSelectResponsesSql[] =
     "SELECT seq, response FROM responses WHERE survey_id = ? AND seq > ? ORDER BY seq LIMIT ?";
 constexpr char kCountResponsesSql[] = "SELECT COUNT(*) FROM responses WHERE survey_id = ?";
@@ -85,8 +118,62 @@ absl::StatusOr<int> CountOf(sqlite::Database& db, const char* sql, absl::string_
 
 absl::StatusOr<std::unique_ptr<SurveyStore>> SurveyStore::Open(const std::string& path) {
   CONVENE_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open({.path = path}));
-  CONVENE_RETURN_IF_ERROR(db->Migrate({kSchemaV1, sqlite::kRequestLogSchema, kSchemaV3}));
-  return std::unique_ptr<SurveyStore>(new SurveyStore(std::move(db)));
+  CONVENE_RETURN_IF_ERROR(
+      db->Migrate({kSchemaV1, sqlite::kRequestLogSchema, kSchemaV3, kSchemaV4}));
+  std::unique_ptr<SurveyStore> store(new SurveyStore(std::move(db)));
+  CONVENE_RETURN_IF_ERROR(store->CountStoredAnswers());
+  return store;
+}
+
+absl::Status SurveyStore::CountStoredAnswers() {
+  {
+    Statement ready(*db_, kSelectSettingSql);
+    ready.BindText(1, kCountsReadySetting);
+    CONVENE_ASSIGN_OR_RETURN(bool found, ready.Step());
+    if (found) return absl::OkStatus();
+  }
+  auto txn = serial_.BeginWrite();
+  CONVENE_RETURN_IF_ERROR(txn->status());
+  {
+    // Every survey's counts at once: one pass over the responses, in submission order.
+    std::map<std::string, AnswerTally> tallies;
+    Statement all(*db_, kSelectAllResponsesSql);
+    while (true) {
+      CONVENE_ASSIGN_OR_RETURN(bool has_row, all.Step());
+      if (!has_row) break;
+      CONVENE_ASSIGN_OR_RETURN(v1::Response response, sqlite::ColumnMessage<v1::Response>(all, 2));
+      tallies[all.ColumnText(1)].Add(response, all.ColumnInt64(0));
+    }
+    for (const auto& [survey_id, tally] : tallies) {
+      CONVENE_RETURN_IF_ERROR(AddCounts(survey_id, tally));
+    }
+    Statement done(*db_, kInsertSettingSql);
+    done.BindText(1, kCountsReadySetting).BindText(2, "1");
+    CONVENE_RETURN_IF_ERROR(done.Run());
+  }
+  return txn->Commit();
+}
+
+absl::Status SurveyStore::AddCounts(absl::string_view survey_id, const AnswerTally& tally) {
+  bool emptied = false;
+  for (const auto& [key, change] : tally.changes()) {
+    if (change.count == 0) continue;
+    Statement add(*db_, kAddCountSql);
+    add.BindText(1, survey_id)
+        .BindText(2, key.question_key)
+        .BindInt64(3, static_cast<int>(key.kind))
+        .BindText(4, key.value)
+        .BindInt64(5, change.count)
+        .BindInt64(6, change.first_seq);
+    CONVENE_RETURN_IF_ERROR(add.Run());
+    emptied = emptied || change.count < 0;
+  }
+  if (emptied) {
+    Statement zeros(*db_, kDeleteZeroCountsSql);
+    zeros.BindText(1, survey_id);
+    CONVENE_RETURN_IF_ERROR(zeros.Run());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> SurveyStore::Secret() {
@@ -190,7 +277,8 @@ absl::Status SurveyStore::UseToken(absl::string_view survey_id, absl::string_vie
   return absl::OkStatus();
 }
 
-absl::Status SurveyStore::InsertResponse(const v1::Response& response, bool anonymous) {
+absl::Status SurveyStore::InsertOne(const v1::Response& response, bool anonymous,
+                                    AnswerTally& tally) {
   if (anonymous && !response.participant_id().empty()) {
     return absl::InternalError("storage: an anonymous response must not carry a participant id");
   }
@@ -198,17 +286,66 @@ absl::Status SurveyStore::InsertResponse(const v1::Response& response, bool anon
   stmt.BindText(1, response.id())
       .BindText(2, response.survey_id())
       .BindBlob(3, response.SerializeAsString());
-  return stmt.Run();
+  CONVENE_RETURN_IF_ERROR(stmt.Run());
+  tally.Add(response, sqlite3_last_insert_rowid(db_->handle()));
+  return absl::OkStatus();
+}
+
+absl::Status SurveyStore::InsertResponse(const v1::Response& response, bool anonymous) {
+  AnswerTally tally;
+  CONVENE_RETURN_IF_ERROR(InsertOne(response, anonymous, tally));
+  return AddCounts(response.survey_id(), tally);
+}
+
+absl::Status SurveyStore::InsertResponses(absl::string_view survey_id,
+                                          const std::vector<v1::Response>& responses,
+                                          bool anonymous) {
+  AnswerTally tally;
+  for (const v1::Response& response : responses) {
+    if (response.survey_id() != survey_id) {
+      return absl::InternalError("storage: responses of another survey in one insert");
+    }
+    CONVENE_RETURN_IF_ERROR(InsertOne(response, anonymous, tally));
+  }
+  return AddCounts(survey_id, tally);
 }
 
 absl::Status SurveyStore::UpdateResponse(const v1::Response& response) {
+  AnswerTally tally;
+  {
+    Statement old(*db_, kSelectResponseByIdSql);
+    old.BindText(1, response.id());
+    CONVENE_ASSIGN_OR_RETURN(bool found, old.Step());
+    if (!found) {
+      return absl::NotFoundError(absl::StrCat("response ", response.id(), " does not exist"));
+    }
+    CONVENE_ASSIGN_OR_RETURN(v1::Response before, sqlite::ColumnMessage<v1::Response>(old, 1));
+    if (before.survey_id() != response.survey_id()) {
+      return absl::InternalError("storage: a response cannot move to another survey");
+    }
+    tally.Add(before, old.ColumnInt64(0), -1);
+    tally.Add(response, old.ColumnInt64(0));
+  }
   Statement stmt(*db_, kUpdateResponseSql);
   stmt.BindBlob(1, response.SerializeAsString()).BindText(2, response.id());
   CONVENE_RETURN_IF_ERROR(stmt.Run());
-  if (stmt.Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat("response ", response.id(), " does not exist"));
+  return AddCounts(response.survey_id(), tally);
+}
+
+absl::StatusOr<v1::CountAnswersResponse> SurveyStore::AnswerCounts(const v1::Survey& survey) {
+  Statement stmt(*db_, kSelectCountsSql);
+  stmt.BindText(1, survey.id());
+  std::vector<StoredCount> counts;
+  while (true) {
+    CONVENE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) break;
+    counts.push_back({.key = {.question_key = stmt.ColumnText(0),
+                              .kind = static_cast<CountKind>(stmt.ColumnInt64(1)),
+                              .value = stmt.ColumnText(2)},
+                      .count = stmt.ColumnInt64(3),
+                      .first_seq = stmt.ColumnInt64(4)});
   }
-  return absl::OkStatus();
+  return AnswerCountsOf(survey, std::move(counts));
 }
 
 absl::StatusOr<Page<v1::Response>> SurveyStore::ResponsesOf(absl::string_view survey_id,

@@ -1,7 +1,8 @@
 // All SQL of the survey service: surveys (whole protos), tokens (only their SHA-256, with the
 // survey they open and the participant they invite; the one token of a linked pre/post pair has a
-// row for each of the two surveys), responses (whole protos, in submission order), the service's
-// HMAC secret, and the request log.
+// row for each of the two surveys), responses (whole protos, in submission order) and their answer
+// counts (answer_counts.h; changed in the same transaction as the responses), the service's HMAC
+// secret, and the request log.
 //
 // Anonymity lives here too: the responses table has no participant or token column, and an
 // anonymous survey's Response protos are stored without participant_id (the caller clears it;
@@ -21,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "convene/survey/v1/survey.pb.h"
 #include "services/common/sqlite/database.h"
+#include "services/survey/answer_counts.h"
 
 namespace convene::survey {
 
@@ -70,9 +72,16 @@ class SurveyStore {
   // Marks the token used; TokenUsedError() when it already was (the single-use check).
   absl::Status UseToken(absl::string_view survey_id, absl::string_view token_hash);
 
+  // Stores the response and adds it to its survey's answer counts.
   absl::Status InsertResponse(const v1::Response& response, bool anonymous);
-  // Replaces a stored response (codes on answers). NOT_FOUND naming the id.
+  // The same for many responses of one survey, with one change to the counts.
+  absl::Status InsertResponses(absl::string_view survey_id,
+                               const std::vector<v1::Response>& responses, bool anonymous);
+  // Replaces a stored response (codes on answers), and its part of the counts. NOT_FOUND naming
+  // the id.
   absl::Status UpdateResponse(const v1::Response& response);
+  // The survey's answer counts (answer_counts.h).
+  absl::StatusOr<v1::CountAnswersResponse> AnswerCounts(const v1::Survey& survey);
   // In submission order, after `cursor` (0 = from the start).
   absl::StatusOr<Page<v1::Response>> ResponsesOf(absl::string_view survey_id, int64_t cursor,
                                                  int limit);
@@ -87,6 +96,11 @@ class SurveyStore {
   absl::StatusOr<int> CountTokens(absl::string_view survey_id);
 
  private:
+  // Counts the responses stored before the answer_counts table existed, once.
+  absl::Status CountStoredAnswers();
+  absl::Status AddCounts(absl::string_view survey_id, const AnswerTally& tally);
+  absl::Status InsertOne(const v1::Response& response, bool anonymous, AnswerTally& tally);
+
   explicit SurveyStore(std::unique_ptr<sqlite::Database> db)
       : serial_(std::move(db)), db_(&serial_.db()) {}
 

@@ -449,9 +449,7 @@ absl::Status Surveyor::ImportResponses(const v1::ImportResponsesRequest& request
     imported.set_source(v1::RESPONSE_SOURCE_IMPORT);
   }
   if (response->errors_size() == 0 || request.skip_invalid()) {
-    for (const v1::Response& imported : good) {
-      CONVENE_RETURN_IF_ERROR(store_->InsertResponse(imported, survey.anonymous()));
-    }
+    CONVENE_RETURN_IF_ERROR(store_->InsertResponses(survey.id(), good, survey.anonymous()));
     response->set_imported_count(static_cast<int>(good.size()));
   }
   // Row errors may quote their cells; an answer that could not be sent must not be stored either.
@@ -551,6 +549,15 @@ absl::Status Surveyor::CodeAnswers(const v1::CodeAnswersRequest& request,
   response->set_coded_count(coded);
   response->set_uncoded_count(uncoded);
   return txn->Commit();
+}
+
+absl::Status Surveyor::CountAnswers(const v1::CountAnswersRequest& request,
+                                    v1::CountAnswersResponse* response) {
+  CONVENE_RETURN_IF_ERROR(Required("survey_id", request.survey_id()));
+  auto lock = store_->LockForRead();
+  CONVENE_ASSIGN_OR_RETURN(v1::Survey survey, store_->GetSurvey(request.survey_id()));
+  CONVENE_ASSIGN_OR_RETURN(*response, store_->AnswerCounts(survey));
+  return absl::OkStatus();
 }
 
 absl::Status Surveyor::ResponsesPage(const v1::StreamResponsesRequest& request, std::string* page,

@@ -59,6 +59,8 @@ class Surveyor {
                                v1::ImportResponsesResponse* response);
   absl::Status CodeAnswers(const v1::CodeAnswersRequest& request,
                            v1::CodeAnswersResponse* response);
+  absl::Status CountAnswers(const v1::CountAnswersRequest& request,
+                            v1::CountAnswersResponse* response);
   // One message of StreamResponses, the page after request.page_token(), already serialized: it is
   // assembled from the stored bytes of each response without parsing them (the wire form of
   // StreamResponsesResponse is its responses' bytes, each behind a tag and a length).

@@ -695,6 +695,13 @@ TEST_F(AuthServerTest, EveryRpcEveryRoleOwnAndOtherEventAndNoCredential) {
          }
          return reader->Finish();
        }},
+      {S + "CountAnswers", kSurveyReaders,
+       [&](C c, F f) {
+         sv::CountAnswersRequest q;
+         q.set_survey_id(f.survey_id);
+         sv::CountAnswersResponse r;
+         return survey->CountAnswers(c, q, &r);
+       }},
       // --- aggregation
       {AGG + "SummarizeSurvey", kAggregationUsers,
        [&](C c, F f) {

@@ -8,11 +8,13 @@
 //     });
 //   }
 //
-// Operations block: on SQLite, on the fsync of a group commit (sqlite::SerialDatabase), on calls
-// to other services. gRPC's callback threads (about one per core) must not wait on those, or a
-// handful of writes would stall every call of the process; so the operation runs on ServerWorkers()
-// and finishes the call from there. It outlives the handler's frame: it captures by value (the
-// request, response and context pointers stay valid until the call is finished).
+// Operations block: on SQLite, on calls to other services. gRPC's callback threads (about one per
+// core) must not wait on those, or a handful of slow calls would stall every call of the process;
+// so the operation runs on ServerWorkers() and finishes the call from there. Its writes do not wait
+// for their group commit's fsync (sqlite::DeferredCommits): the call is finished by the thread that
+// commits the batch, once it is on disk, and the worker goes on to the next call. It outlives the
+// handler's frame: it captures by value (the request, response and context pointers stay valid
+// until the call is finished).
 #ifndef CONVENE_SERVICES_COMMON_UNARY_H_
 #define CONVENE_SERVICES_COMMON_UNARY_H_
 
@@ -26,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "services/common/auth.h"
+#include "services/common/sqlite/database.h"
 #include "services/common/status.h"
 
 namespace convene {
@@ -84,9 +87,14 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Operation&
     return reactor;
   }
   ServerWorkers().Run([reactor, operation = std::forward<Operation>(operation)]() mutable {
+    // The operation's writes need not hold this thread until their group commit is on disk: the
+    // call is answered from the thread that commits it, and this one takes the next call.
+    sqlite::DeferredCommits deferred;
     const absl::Status status = operation();
-    ServerCalls().Leave();
-    reactor->Finish(ToGrpcStatus(status));
+    deferred.Then([reactor, status](const absl::Status& stored) {
+      ServerCalls().Leave();
+      reactor->Finish(ToGrpcStatus(status.ok() ? stored : status));
+    });
   });
   return reactor;
 }

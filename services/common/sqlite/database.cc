@@ -371,14 +371,31 @@ void SerialDatabase::CloseBatch(absl::Status status) {
   // Nothing to keep (no write, or a failed COMMIT: SQLite keeps the transaction open after some
   // failures, a full disk while writing the WAL, and rolls it back by itself after others).
   db_->RollBack();
+  std::vector<std::function<void(const absl::Status&)>> callbacks;
   {
     std::lock_guard<std::mutex> done_lock(done_mu_);
     batch_->status = std::move(status);
     batch_->done = true;
+    callbacks.swap(batch_->callbacks);
   }
+  const std::shared_ptr<Batch> done = std::move(batch_);
   batch_ = nullptr;
   batch_writes_ = 0;
   batch_done_.notify_all();
+  // The deferred writes' answers (DeferredCommits::Then): quick, and none touches the database.
+  for (auto& callback : callbacks) callback(done->status);
+}
+
+void SerialDatabase::OnBatchDone(const std::shared_ptr<Batch>& batch,
+                                 std::function<void(const absl::Status&)> done) {
+  {
+    std::lock_guard<std::mutex> done_lock(done_mu_);
+    if (!batch->done) {
+      batch->callbacks.push_back(std::move(done));
+      return;
+    }
+  }
+  done(batch->status);
 }
 
 absl::Status SerialDatabase::FinishWrite(std::unique_lock<std::mutex>& lock,
@@ -388,9 +405,61 @@ absl::Status SerialDatabase::FinishWrite(std::unique_lock<std::mutex>& lock,
   }
   // The connection goes to the next writer now; the COMMIT of this batch may be theirs.
   lock.unlock();
+  if (DeferredCommits* deferred = DeferredCommits::Current()) {
+    deferred->batches_.emplace_back(this, std::move(batch));
+    return absl::OkStatus();
+  }
   AwaitBatch(*batch);
   std::lock_guard<std::mutex> done_lock(done_mu_);
   return batch->status;
+}
+
+namespace {
+thread_local DeferredCommits* current_deferred = nullptr;
+}  // namespace
+
+DeferredCommits::DeferredCommits() : outer_(current_deferred) { current_deferred = this; }
+
+DeferredCommits::~DeferredCommits() { current_deferred = outer_; }
+
+DeferredCommits* DeferredCommits::Current() { return current_deferred; }
+
+absl::Status DeferredCommits::AwaitEarlier() {
+  absl::Status first;
+  for (const auto& [db, batch] : batches_) {
+    db->AwaitBatch(*batch);
+    std::lock_guard<std::mutex> done_lock(db->done_mu_);
+    first.Update(batch->status);
+  }
+  return first;
+}
+
+void DeferredCommits::Then(std::function<void(const absl::Status&)> done) {
+  if (batches_.empty()) {
+    done(absl::OkStatus());
+    return;
+  }
+  struct Pending {
+    std::mutex mu;
+    size_t left;
+    absl::Status first;
+    std::function<void(const absl::Status&)> done;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->left = batches_.size();
+  pending->done = std::move(done);
+  for (auto& [db, batch] : batches_) {
+    db->OnBatchDone(batch, [pending](const absl::Status& status) {
+      bool last = false;
+      {
+        std::lock_guard<std::mutex> lock(pending->mu);
+        pending->first.Update(status);
+        last = --pending->left == 0;
+      }
+      if (last) pending->done(pending->first);
+    });
+  }
+  batches_.clear();
 }
 
 void SerialDatabase::AwaitBatch(const Batch& batch) {
@@ -399,6 +468,11 @@ void SerialDatabase::AwaitBatch(const Batch& batch) {
 }
 
 SerialDatabase::WriteTransaction::WriteTransaction(SerialDatabase& owner) : owner_(owner) {
+  if (DeferredCommits* deferred = DeferredCommits::Current()) {
+    // This thread's earlier writes are answered as one: this one goes on only if they were stored.
+    status_ = deferred->AwaitEarlier();
+    if (!status_.ok()) return;
+  }
   ++owner_.writers_waiting_;
   lock_ = std::unique_lock<std::mutex>(owner_.mu_);
   --owner_.writers_waiting_;
@@ -429,10 +503,10 @@ SerialDatabase::WriteTransaction::~WriteTransaction() {
 }
 
 absl::Status SerialDatabase::WriteTransaction::Commit() {
+  if (!status_.ok()) return status_;
   if (!lock_.owns_lock()) {
     return absl::FailedPreconditionError("storage: commit of a write already committed");
   }
-  if (!status_.ok()) return status_;
   Database& db = *owner_.db_;
   const absl::Status released = db.Execute("RELEASE convene_write");
   open_ = false;

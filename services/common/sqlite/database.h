@@ -36,6 +36,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -253,6 +254,13 @@ absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read) {
 //     committed (committing it itself when no write is queued to do it), and a
 //     write that ends without Commit() (it found its answer already stored, say) waits until the
 //     batch it read from is committed.
+//   - A caller that answers asynchronously (a gRPC reactor) need not wait at all: while a
+//     DeferredCommits exists on its thread, Commit() returns as soon as the write is in its batch,
+//     and DeferredCommits::Then() answers once the batch is committed, so the thread takes the next
+//     call meanwhile. A later write on that thread first waits for the earlier ones, and fails
+//     with their error if their batch was refused.
+class DeferredCommits;
+
 class SerialDatabase {
  public:
   // A batch's COMMIT waits for no more writes than this, however many are queued.
@@ -305,11 +313,17 @@ class SerialDatabase {
   int writers_waiting() const { return writers_waiting_.load(); }
 
  private:
-  // One batch transaction; shared by the writes in it, which wait for `done`.
+  friend class DeferredCommits;
+
+  // One batch transaction; shared by the writes in it, which wait for `done` or are called back.
   struct Batch {
     bool done = false;
     absl::Status status;
+    std::vector<std::function<void(const absl::Status&)>> callbacks;
   };
+  // Calls done(outcome) once `batch` is done: at once, on this thread, when it is already.
+  void OnBatchDone(const std::shared_ptr<Batch>& batch,
+                   std::function<void(const absl::Status&)> done);
 
   // The rest run with mu_ held.
   // Begins a batch unless one is open.
@@ -337,6 +351,30 @@ class SerialDatabase {
   std::shared_ptr<Batch> batch_;  // the open batch, or null
   int batch_writes_ = 0;          // writes released into the open batch
   Stats stats_;
+};
+
+// Lets writes on the current thread return from Commit() before their batch is committed (see
+// SerialDatabase), from construction to destruction; one per thread at a time.
+class DeferredCommits {
+ public:
+  DeferredCommits();
+  ~DeferredCommits();
+  DeferredCommits(const DeferredCommits&) = delete;
+  DeferredCommits& operator=(const DeferredCommits&) = delete;
+
+  // Calls done(status) once every batch this thread's writes went into is done: OK when all are
+  // committed, else the first refusal. At once, on this thread, when none is pending.
+  void Then(std::function<void(const absl::Status&)> done);
+
+ private:
+  friend class SerialDatabase;
+  // The current thread's, or null.
+  static DeferredCommits* Current();
+  // Waits for every batch recorded so far; the first refusal, else OK.
+  absl::Status AwaitEarlier();
+
+  std::vector<std::pair<SerialDatabase*, std::shared_ptr<SerialDatabase::Batch>>> batches_;
+  DeferredCommits* outer_;
 };
 
 // Idempotent requests. A writing RPC that carries a client request id stores

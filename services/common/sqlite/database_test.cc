@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -284,6 +285,57 @@ TEST(SerialDatabaseTest, ManyConcurrentWritersAllLandAndReadersSeeOnlyWhatIsOnDi
   EXPECT_THAT(reopened->CheckIntegrity(), IsOk());
 }
 
+TEST(SerialDatabaseTest, ADeferredWriteIsAnsweredOnlyOnceItsBatchIsCommitted) {
+  const std::string path = convene::testing::MakeTempDir("db") + "/x.db";
+  auto serial = OpenSerial(path);
+  std::unique_ptr<Database> other = OpenFile(path);  // sees only what is committed
+  DeferredCommits deferred;
+  auto first = serial->BeginWrite();
+  ASSERT_THAT(first->status(), IsOk());
+  {
+    Statement insert(serial->db(), kInsertT);
+    insert.BindText(1, "a").BindInt64(2, 1);
+    ASSERT_THAT(insert.Run(), IsOk());
+  }
+  std::promise<void> holding, go;
+  absl::Status second_status;
+  std::thread second([&] {
+    auto txn = serial->BeginWrite();  // waits for the connection
+    holding.set_value();
+    go.get_future().wait();
+    Statement insert(serial->db(), kInsertT);
+    insert.BindText(1, "b").BindInt64(2, 1);
+    second_status = insert.Run();
+    insert.Reset();
+    if (second_status.ok()) second_status = txn->Commit();  // the batch's COMMIT
+  });
+  AwaitWaitingWriters(*serial, 1);
+  // A write is waiting, so the batch stays open for it; deferred, Commit() returns at once.
+  EXPECT_THAT(first->Commit(), IsOk());
+  holding.get_future().wait();
+  std::atomic<int> answers{0};
+  absl::Status answer;
+  deferred.Then([&](const absl::Status& stored) {
+    answer = stored;
+    ++answers;
+  });
+  EXPECT_EQ(answers.load(), 0);  // not answered: "a" is not on disk yet
+  EXPECT_EQ(Count(*other), 0);
+  go.set_value();
+  second.join();
+  EXPECT_THAT(second_status, IsOk());
+  EXPECT_EQ(answers.load(), 1);  // answered by the thread that committed the batch
+  EXPECT_THAT(answer, IsOk());
+  EXPECT_EQ(Count(*other), 2);
+  EXPECT_EQ(serial->stats().commits, 1);
+
+  // With nothing pending, Then() answers at once.
+  DeferredCommits idle;
+  bool answered = false;
+  idle.Then([&](const absl::Status& stored) { answered = stored.ok(); });
+  EXPECT_TRUE(answered);
+}
+
 TEST(SerialDatabaseTest, AWriteEndingWithoutCommitLeavesNothing) {
   const std::string path = convene::testing::MakeTempDir("db") + "/x.db";
   auto serial = OpenSerial(path);
@@ -507,6 +559,40 @@ TEST_F(StorageFaultTest, ABatchWhoseCommitFailsIsRefusedToEveryWriteInIt) {
   ASSERT_THAT(WriteOne(serial, "b"), IsOk());
   EXPECT_EQ(CountRead(serial), 2);
   EXPECT_EQ(serial.stats().writes, 1);
+}
+
+TEST_F(StorageFaultTest, ADeferredWriteWhoseBatchIsRefusedIsAnsweredWithTheErrorAndStopsTheNext) {
+  SerialDatabase serial(std::move(db_));
+  DeferredCommits deferred;
+  auto first = serial.BeginWrite();
+  ASSERT_THAT(first->status(), IsOk());
+  {
+    Statement insert(serial.db(), kInsertT);
+    insert.BindText(1, "b").BindInt64(2, 1);
+    ASSERT_THAT(insert.Run(), IsOk());
+  }
+  absl::Status second_status;
+  std::thread second([&] {
+    FaultVfs::sync_error = SQLITE_IOERR_FSYNC;  // the batch's COMMIT, which the second write runs
+    second_status = WriteOne(serial, "c");
+  });
+  AwaitWaitingWriters(serial, 1);
+  EXPECT_THAT(first->Commit(), IsOk());  // deferred: the batch is not committed yet
+  // The thread's next write waits for the earlier one's batch, and is refused with its error.
+  auto next = serial.BeginWrite();
+  EXPECT_THAT(next->status(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("reading or writing")));
+  EXPECT_THAT(next->Commit(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("reading or writing")));
+  next.reset();
+  second.join();
+  EXPECT_THAT(second_status,
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("reading or writing")));
+  absl::Status answer;
+  deferred.Then([&](const absl::Status& stored) { answer = stored; });
+  EXPECT_THAT(answer, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("reading or writing")));
+  FaultVfs::sync_error = SQLITE_OK;
+  EXPECT_EQ(CountRead(serial), 1);  // only "a", from before
 }
 
 TEST(DatabaseTest, OpenInMissingFolderIsUnavailableNamingThePath) {

@@ -60,6 +60,12 @@ CREATE TABLE answer_counts (
   PRIMARY KEY (survey_id, question_key, kind, value)
 ) WITHOUT ROWID;
 )sql";
+// The respondent's attributes as registration had them when the token was issued (a serialized
+// RespondentAttributes), so that an answer needs no call to registration; NULL for tokens issued
+// before this column, whose answers ask registration.
+constexpr char kSchemaV5[] = R"sql(
+ALTER TABLE tokens ADD COLUMN attributes BLOB;
+)sql";
 // Set once the counts describe every stored response (at the first start with answer_counts, the
 // responses stored before are counted).
 constexpr char kCountsReadySetting[] = "answer_counts";
@@ -75,9 +81,9 @@ constexpr char kSelectSurveySql[] = "SELECT survey FROM surveys WHERE id = ?";
 constexpr char kSelectSurveysOfEventSql[] =
     "SELECT survey FROM surveys WHERE event_id = ? ORDER BY seq";
 constexpr char kInsertTokenSql[] =
-    "INSERT INTO tokens (survey_id, token_hash, participant_id) VALUES (?, ?, ?)";
+    "INSERT INTO tokens (survey_id, token_hash, participant_id, attributes) VALUES (?, ?, ?, ?)";
 constexpr char kSelectTokenSql[] =
-    "SELECT participant_id, used FROM tokens WHERE survey_id = ? AND token_hash = ?";
+    "SELECT participant_id, used, attributes FROM tokens WHERE survey_id = ? AND token_hash = ?";
 constexpr char kSelectTokenHoldersSql[] =
     "SELECT participant_id FROM tokens WHERE survey_id = ? ORDER BY participant_id";
 constexpr char kSelectUsedTokenHoldersSql[] =
@@ -104,7 +110,10 @@ constexpr char kSelectSettingSql[] = "SELECT value FROM settings WHERE name = ?"
 constexpr char kInsertSettingSql[] = "INSERT INTO settings (name, value) VALUES (?, ?)";
 constexpr char kSelectResponsesSql[] =
     "SELECT seq, response FROM responses WHERE survey_id = ? AND seq > ? ORDER BY seq LIMIT ?";
-constexpr char kCountResponsesSql[] = "SELECT COUNT(*) FROM responses WHERE survey_id = ?";
+// From the answer counts (CountKind::kResponses), not a scan of the survey's responses.
+constexpr char kCountResponsesSql[] =
+    "SELECT count FROM answer_counts WHERE survey_id = ? AND question_key = '' AND kind = 0 "
+    "AND value = ''";
 constexpr char kCountTokensSql[] = "SELECT COUNT(*) FROM tokens WHERE survey_id = ?";
 
 absl::StatusOr<int> CountOf(sqlite::Database& db, const char* sql, absl::string_view id) {
@@ -119,7 +128,7 @@ absl::StatusOr<int> CountOf(sqlite::Database& db, const char* sql, absl::string_
 absl::StatusOr<std::unique_ptr<SurveyStore>> SurveyStore::Open(const std::string& path) {
   CONVENE_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open({.path = path}));
   CONVENE_RETURN_IF_ERROR(
-      db->Migrate({kSchemaV1, sqlite::kRequestLogSchema, kSchemaV3, kSchemaV4}));
+      db->Migrate({kSchemaV1, sqlite::kRequestLogSchema, kSchemaV3, kSchemaV4, kSchemaV5}));
   std::unique_ptr<SurveyStore> store(new SurveyStore(std::move(db)));
   CONVENE_RETURN_IF_ERROR(store->CountStoredAnswers());
   return store;
@@ -229,9 +238,13 @@ absl::StatusOr<std::vector<v1::Survey>> SurveyStore::SurveysOfEvent(absl::string
 }
 
 absl::Status SurveyStore::InsertToken(absl::string_view survey_id, absl::string_view participant_id,
-                                      absl::string_view token_hash) {
+                                      absl::string_view token_hash,
+                                      const v1::RespondentAttributes& attributes) {
   Statement stmt(*db_, kInsertTokenSql);
-  stmt.BindText(1, survey_id).BindText(2, token_hash).BindText(3, participant_id);
+  stmt.BindText(1, survey_id)
+      .BindText(2, token_hash)
+      .BindText(3, participant_id)
+      .BindBlob(4, attributes.SerializeAsString());
   return stmt.Run();
 }
 
@@ -241,7 +254,12 @@ absl::StatusOr<std::optional<TokenRecord>> SurveyStore::FindToken(absl::string_v
   stmt.BindText(1, survey_id).BindText(2, token_hash);
   CONVENE_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return std::nullopt;
-  return TokenRecord{stmt.ColumnText(0), stmt.ColumnInt64(1) != 0};
+  TokenRecord token{.participant_id = stmt.ColumnText(0), .used = stmt.ColumnInt64(1) != 0};
+  if (!stmt.ColumnIsNull(2)) {
+    CONVENE_ASSIGN_OR_RETURN(token.attributes,
+                             sqlite::ColumnMessage<v1::RespondentAttributes>(stmt, 2));
+  }
+  return token;
 }
 
 absl::StatusOr<std::vector<std::string>> SurveyStore::TokenHolders(absl::string_view survey_id,

@@ -1,8 +1,8 @@
 // All SQL of the survey service: surveys (whole protos), tokens (only their SHA-256, with the
-// survey they open and the participant they invite; the one token of a linked pre/post pair has a
-// row for each of the two surveys), responses (whole protos, in submission order) and their answer
-// counts (answer_counts.h; changed in the same transaction as the responses), the service's HMAC
-// secret, and the request log.
+// survey they open, the participant they invite and that participant's coarse attributes; the one
+// token of a linked pre/post pair has a row for each of the two surveys), responses (whole protos,
+// in submission order) and their answer counts (answer_counts.h; changed in the same transaction as
+// the responses), the service's HMAC secret, and the request log.
 //
 // Anonymity lives here too: the responses table has no participant or token column, and an
 // anonymous survey's Response protos are stored without participant_id (the caller clears it;
@@ -29,6 +29,9 @@ namespace convene::survey {
 struct TokenRecord {
   std::string participant_id;
   bool used = false;
+  // The participant's attributes when the token was issued; absent for tokens issued before
+  // tokens kept them.
+  std::optional<v1::RespondentAttributes> attributes;
 };
 
 using sqlite::Page;
@@ -60,7 +63,8 @@ class SurveyStore {
 
   // ALREADY_EXISTS if the participant already has a token for the survey.
   absl::Status InsertToken(absl::string_view survey_id, absl::string_view participant_id,
-                           absl::string_view token_hash);
+                           absl::string_view token_hash,
+                           const v1::RespondentAttributes& attributes = {});
   // The token with this hash for this survey, if any.
   absl::StatusOr<std::optional<TokenRecord>> FindToken(absl::string_view survey_id,
                                                        absl::string_view token_hash);

@@ -246,6 +246,25 @@ class AnswerCountsTest : public SurveyStoreTest {
   v1::Survey survey_;
 };
 
+TEST_F(SurveyStoreTest, TokensKeepTheAttributesTheyWereIssuedWith) {
+  AddSurvey("srv_1", "evt_1");
+  v1::RespondentAttributes attributes;
+  attributes.set_country("KZ");
+  attributes.set_sector("Civil society");
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_THAT(store_->InsertToken("srv_1", "par_1", "hash1", attributes), IsOk());
+    ASSERT_THAT(txn->Commit(), IsOk());
+  }
+  Reopen();
+  auto lock = store_->LockForRead();
+  auto found = store_->FindToken("srv_1", "hash1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  ASSERT_TRUE((*found)->attributes.has_value());
+  EXPECT_EQ((*found)->attributes->country(), "KZ");
+  EXPECT_EQ((*found)->attributes->sector(), "Civil society");
+}
+
 TEST(NumberValueTest, ShortestDecimalThatReadsBack) {
   EXPECT_EQ(NumberValue(17), "17");
   EXPECT_EQ(NumberValue(2.5), "2.5");

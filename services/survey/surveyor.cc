@@ -332,9 +332,11 @@ absl::Status Surveyor::IssueTokens(const v1::IssueTokensRequest& request,
     }
     CONVENE_ASSIGN_OR_RETURN(std::string token, NewToken());
     const std::string hash = TokenHash(token);
-    CONVENE_RETURN_IF_ERROR(store_->InsertToken(survey.id(), person.id(), hash));
+    const v1::RespondentAttributes attributes = AttributesOf(person);
+    CONVENE_RETURN_IF_ERROR(store_->InsertToken(survey.id(), person.id(), hash, attributes));
     if (!survey.linked_survey_id().empty()) {
-      CONVENE_RETURN_IF_ERROR(store_->InsertToken(survey.linked_survey_id(), person.id(), hash));
+      CONVENE_RETURN_IF_ERROR(
+          store_->InsertToken(survey.linked_survey_id(), person.id(), hash, attributes));
     }
     v1::Token* issued = response->add_tokens();
     issued->set_participant_id(person.id());
@@ -376,15 +378,19 @@ absl::Status Surveyor::SubmitResponse(const v1::SubmitResponseRequest& request,
   }
   std::vector<v1::Answer> answers(request.answers().begin(), request.answers().end());
   CONVENE_RETURN_IF_ERROR(ValidateAnswers(survey, answers));
-  // The respondent's attributes, asked of registration outside the store's lock.
-  absl::StatusOr<reg::Participant> participant =
-      registration_->GetParticipant(token.participant_id);
-  if (!participant.ok() && !absl::IsNotFound(participant.status())) return participant.status();
-
   v1::Response stored;
   stored.set_survey_id(survey.id());
   if (!survey.anonymous()) stored.set_participant_id(token.participant_id);
-  if (participant.ok()) *stored.mutable_attributes() = AttributesOf(*participant);
+  if (token.attributes) {
+    // As registration had them when the token was issued: no call to registration per answer.
+    *stored.mutable_attributes() = *std::move(token.attributes);
+  } else {
+    // A token from before tokens kept them: asked of registration, outside the store's lock.
+    absl::StatusOr<reg::Participant> participant =
+        registration_->GetParticipant(token.participant_id);
+    if (!participant.ok() && !absl::IsNotFound(participant.status())) return participant.status();
+    if (participant.ok()) *stored.mutable_attributes() = AttributesOf(*participant);
+  }
   const auto [score, max_score] = QuizScore(survey, answers);
   stored.set_score(score);
   stored.set_max_score(max_score);

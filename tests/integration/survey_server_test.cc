@@ -735,25 +735,36 @@ TEST_F(SurveyServerTest, StreamReturnsEveryResponseOnceInOrderInPages) {
   EXPECT_THAT(reader->Finish(), GrpcStatusIs(grpc::StatusCode::NOT_FOUND, ::testing::_));
 }
 
-TEST_F(SurveyServerTest, RegistrationDownIsUnavailableAndRecoversWithoutRestart) {
+// Issuing tokens lists the event's participants from registration; answering does not: the token
+// carries the respondent's attributes from when it was issued.
+TEST_F(SurveyServerTest, RegistrationDownStopsIssuingNotAnsweringAndRecoversWithoutRestart) {
   const std::string id = CreateAndOpen(kEvaluation);
   auto tokens = Issue(id);
   const int port = registration_->port();
   registration_->Stop(SIGKILL);
+  sv::Response stored;
+  ASSERT_TRUE(Submit(id, tokens.at(people_[3]), GoodAnswers(), &stored).ok());
+  EXPECT_EQ(stored.attributes().country(), "VN");  // people_[3]'s, kept with the token
   const absl::Time start = absl::Now();
-  EXPECT_THAT(Submit(id, tokens.at(people_[0]), GoodAnswers()),
-              GrpcStatusIs(grpc::StatusCode::UNAVAILABLE, HasSubstr("registration")));
+  auto issue = [&] {
+    sv::IssueTokensRequest request;
+    request.set_survey_id(id);
+    sv::IssueTokensResponse response;
+    auto context = NewCallContext();
+    return stub_->IssueTokens(context.get(), request, &response);
+  };
+  EXPECT_THAT(issue(), GrpcStatusIs(grpc::StatusCode::UNAVAILABLE, HasSubstr("registration")));
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));
-  // Back without restarting the survey service (the channel reconnects within its backoff); the
-  // failed call did not use the token.
+  // Back without restarting the survey service (the channel reconnects within its backoff).
   StartRegistration(port);
   grpc::Status status;
   for (int attempt = 0; attempt < 50; ++attempt) {
-    status = Submit(id, tokens.at(people_[0]), GoodAnswers());
+    status = issue();
     if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
     absl::SleepFor(absl::Milliseconds(100));
   }
   EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(Submit(id, tokens.at(people_[0]), GoodAnswers()).ok());
 }
 
 TEST_F(SurveyServerTest, AcknowledgedResponsesSurviveKillMinusNine) {

@@ -152,16 +152,25 @@ def main():
             "name": f"aggregation: first summary, {agg['responses']:,}",
             "seconds": agg["summarize_grpc_s"],
             "details": agg,
-            "result": f"{agg['summarize_grpc_s']:.2f} s, {agg['grpc_vs_sqlite']:.1f}x sqlite3",
+            "result": (f"{agg['summarize_grpc_s'] * 1000:.0f} ms, "
+                       f"{agg['grpc_vs_sqlite']:.2f}x sqlite3"),
             "target": "< 2 s at 1M, <= sqlite3",
             "met": (agg["summarize_grpc_s"] < 2 and agg["grpc_vs_sqlite"] <= 1
                     if agg["responses"] >= 1000000 else None),
         })
         rows.append({
-            "name": "aggregation: again / 1,000 new",
+            "name": "aggregation: first summary by country",
+            "seconds": agg["summarize_by_country_s"],
+            "result": (f"{agg['summarize_by_country_s']:.2f} s, "
+                       f"{agg['by_country_vs_sqlite']:.1f}x sqlite3"),
+            "target": "< 2 s at 1M",
+            "met": (agg["summarize_by_country_s"] < 2 if agg["responses"] >= 1000000 else None),
+        })
+        rows.append({
+            "name": "aggregation: by country again / 1,000 new",
             "seconds": agg["summarize_repeat_s"],
             "result": (f"{agg['summarize_repeat_s'] * 1000:.0f} ms / "
-                       f"{agg['summarize_after_1000_new_s'] * 1000:.0f} ms"),
+                       f"{agg['summarize_by_country_after_1000_new_s'] * 1000:.0f} ms"),
             "target": "<= sqlite3",
             "met": agg["repeat_vs_sqlite"] <= 1,
         })

@@ -174,6 +174,8 @@ absl::Status PrePost(const Invocation& in) {
   v1::ComparePrePostRequest request;
   request.set_pre_survey_id(in.args.positional()[0]);
   request.set_post_survey_id(in.args.positional()[1]);
+  CONVENE_ASSIGN_OR_RETURN(int min_cell, IntFlag(in.args, "min-cell", 0));
+  request.set_min_cell_size(min_cell);
   v1::ComparePrePostResponse response;
   CONVENE_RETURN_IF_ERROR(
       CallAggregation(in, request, &response, &AggregationService::Stub::ComparePrePost));
@@ -226,12 +228,14 @@ std::vector<Command> ReportCommands() {
       std::move(compare),
       {"report",
        "prepost",
-       absl::StrCat("report prepost PRE_SURVEY_ID POST_SURVEY_ID ", formats),
+       absl::StrCat("report prepost PRE_SURVEY_ID POST_SURVEY_ID [--min-cell N] ", formats),
        absl::StrCat("The learning gain of a linked pre-test and post-test, paired by person: "
                     "mean scores, gain with its 95% CI, normalised gain, Wilcoxon p, and each "
-                    "quiz item before and after.",
+                    "quiz item before and after. Anonymous tests show no figures when fewer "
+                    "than --min-cell people (default 5) took both, or only one of the tests, "
+                    "and none for an item answered by fewer.",
                     same_formats),
-       {{"format"}, {"out"}},
+       {{"min-cell"}, {"format"}, {"out"}},
        {"PRE_SURVEY_ID", "POST_SURVEY_ID"},
        PrePost},
   };

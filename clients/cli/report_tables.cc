@@ -414,6 +414,16 @@ std::string PrePostTable(const v1::ComparePrePostResponse& r, int width) {
   if (!r.items().empty()) {
     TextTable items{{"item", "% correct before", "after", "question"}, {}};
     for (const v1::PrePostItem& item : r.items()) {
+      if (item.suppressed()) {
+        // Withheld with the whole comparison: its reason is on the "figures" line above, and the
+        // question keeps the width.
+        const bool as_above = r.suppressed() && item.suppressed_reason() == r.suppressed_reason();
+        items.rows.push_back(
+            {item.key(),
+             as_above ? "suppressed" : aggregation::SuppressedPrePostText(item.suppressed_reason()),
+             "", item.text()});
+        continue;
+      }
       items.rows.push_back(
           {item.key(),
            FormatPercent(item.has_percent_correct_pre() ? std::optional(item.percent_correct_pre())

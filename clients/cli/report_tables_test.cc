@@ -116,5 +116,26 @@ TEST(PrePostTableTest, TableAndSentencesWriteThePValueAlike) {
   EXPECT_THAT(PrePostTable(prepost, 80), HasSubstr("Wilcoxon signed-rank p (two-sided)  0.043\n"));
 }
 
+TEST(PrePostTableTest, WithheldFiguresReadSuppressed) {
+  const std::string text = PrePostTable(aggregation::SamplePrePostWithheld(), 80);
+  EXPECT_THAT(text, AllOf(HasSubstr("pairs              36\n"),
+                          HasSubstr("answered only one  4 the pre-test, 2 the post-test\n"),
+                          HasSubstr("figures            suppressed (fewer than 5 took only the "
+                                    "pre-test)\n"),
+                          HasSubstr("  art13      suppressed               Article 13 of UNCAC"),
+                          Not(HasSubstr("mean gain")), Not(HasSubstr("%  "))));
+  ExpectFits(text, 80);
+  // One item withheld for its own few answers says why.
+  v1::ComparePrePostResponse one = aggregation::SamplePrePost();
+  v1::PrePostItem* item = one.mutable_items(1);
+  item->clear_percent_correct_pre();
+  item->clear_percent_correct_post();
+  item->set_suppressed(true);
+  item->set_suppressed_reason("fewer than 5 answers");
+  EXPECT_THAT(PrePostTable(one, 80),
+              AllOf(HasSubstr("  art13      suppressed (fewer than 5 answers)"),
+                    HasSubstr("mean gain"), HasSubstr("47.5%")));
+}
+
 }  // namespace
 }  // namespace convene::cli

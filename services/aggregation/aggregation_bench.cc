@@ -5,10 +5,11 @@
 //       --responses=1000000 --sqlite_file=/tmp/flat.db
 //
 // Against running services (bench/aggregation/run.sh starts them): creates an event and an
-// evaluation of 10 questions (Likert, ratings, choices, a number, free text with codes, a quiz),
-// imports N deterministic responses through ImportResponses in batches, then times
-//  1. SummarizeSurvey through gRPC: the aggregation service streaming every response from the
-//     survey service and computing every figure (median of 3 runs);
+// evaluation of 10 questions (Likert, ratings, choices, a number, a quiz), imports N deterministic
+// responses through ImportResponses in batches, then times
+//  1. SummarizeSurvey through gRPC: the first call (made from the survey service's answer counts)
+//     and the median of 3 more; then the same by country, which streams every response from the
+//     survey service (first call) and then reads only newer ones (median of 3);
 //  2. the same summary in this process from responses already in memory (the aggregation core
 //     alone, no transport);
 //  3. sqlite3 computing COUNT(q) and AVG(q) for the 10 questions over a flat table holding the same
@@ -115,6 +116,12 @@ void MakeRow(uint64_t i, std::vector<std::string>& cells, std::vector<int>& numb
   numbers[9] = right ? 1 : 0;
 }
 
+// The respondent's country (the breakdown's dimension): eight countries of the region.
+const char* CountryOf(int i) {
+  static const char* kCountries[] = {"KZ", "KG", "TJ", "UZ", "TH", "VN", "MY", "ID"};
+  return kCountries[i % 8];
+}
+
 template <typename T>
 T Median(std::vector<T> v) {
   std::sort(v.begin(), v.end());
@@ -198,12 +205,14 @@ int main(int argc, char** argv) {
     sv::ImportResponsesRequest request;
     request.set_survey_id(survey_id);
     for (const char* c : kColumns) request.add_header(c);
+    request.add_header("_country");
     const int last = std::min(n, first + absl::GetFlag(FLAGS_batch));
     for (int i = first; i < last; ++i) {
       MakeRow(i, cells, numbers);
       sv::ImportRow* row = request.add_rows();
       row->set_line(i + 2);
       for (auto& cell : cells) row->add_cells(cell);
+      row->add_cells(CountryOf(i));
       sqlite3_bind_int64(insert, 1, i + 1);
       for (int c = 0; c < 10; ++c) {
         numbers[c] < 0 ? sqlite3_bind_null(insert, c + 2)
@@ -228,11 +237,14 @@ int main(int argc, char** argv) {
   absl::PrintF("imported %d responses in %.2f s (%.0f rows/s)\n", n, import_seconds,
                n / import_seconds);
 
-  // 1. Through gRPC: the first summary reads every response (cold); repeated ones read only the
-  // responses submitted since (warm), here none and then 1,000.
-  auto summarize = [&](ag::SummarizeSurveyResponse* out) -> absl::StatusOr<double> {
+  // 1. Through gRPC. A summary without a breakdown is made from the survey service's answer counts:
+  // the first one is timed (nothing cached anywhere), then the median of 3 more. A breakdown by
+  // country needs every response's attributes: the first reads every response (cold), repeated
+  // ones only the responses submitted since (warm), here none and later 1,000.
+  auto summarize = [&](ag::SummarizeSurveyResponse* out, const char* by) -> absl::StatusOr<double> {
     ag::SummarizeSurveyRequest request;
     request.set_survey_id(survey_id);
+    if (by != nullptr) request.add_by(by);
     out->Clear();
     auto context = convene::NewCallContext(absl::Minutes(5));
     const absl::Time start = absl::Now();
@@ -240,25 +252,38 @@ int main(int argc, char** argv) {
     if (!status.ok()) return absl::UnavailableError(status.error_message());
     return absl::ToDoubleSeconds(absl::Now() - start);
   };
-  ag::SummarizeSurveyResponse summary;
-  absl::StatusOr<double> cold = summarize(&summary);
-  if (!cold.ok()) return Fail("SummarizeSurvey", grpc::Status(grpc::UNKNOWN, ""));
-  if (summary.response_count() != n) {
-    std::cerr << "summary counted " << summary.response_count() << " responses, not " << n << "\n";
-    return 1;
-  }
-  std::vector<double> warm_times;
-  for (int run = 0; run < 3; ++run) {
-    absl::StatusOr<double> t = summarize(&summary);
-    if (!t.ok()) return 1;
-    warm_times.push_back(*t);
-  }
-  const double grpc_seconds = *cold;
-  const double warm_seconds = Median(warm_times);
-  absl::PrintF("SummarizeSurvey via gRPC, first (every response read): %.3f s, mean overall %.4f\n",
-               grpc_seconds, summary.questions(0).scale().mean());
-  absl::PrintF("SummarizeSurvey via gRPC, repeated (no new response): %.4f s (median of 3)\n",
-               warm_seconds);
+  // The first call, then the median of 3 more.
+  auto first_and_again = [&](ag::SummarizeSurveyResponse* out, const char* by, double* first,
+                             double* again) -> bool {
+    absl::StatusOr<double> t = summarize(out, by);
+    if (!t.ok() || out->response_count() != n) {
+      std::cerr << "SummarizeSurvey" << (by ? " by " : "") << (by ? by : "") << " failed or "
+                << "counted " << out->response_count() << " responses, not " << n << "\n";
+      return false;
+    }
+    *first = *t;
+    std::vector<double> times;
+    for (int run = 0; run < 3; ++run) {
+      t = summarize(out, by);
+      if (!t.ok()) return false;
+      times.push_back(*t);
+    }
+    *again = Median(times);
+    return true;
+  };
+  ag::SummarizeSurveyResponse summary, by_country;
+  double grpc_seconds = 0, grpc_again_seconds = 0, breakdown_seconds = 0, warm_seconds = 0;
+  if (!first_and_again(&summary, nullptr, &grpc_seconds, &grpc_again_seconds)) return 1;
+  if (!first_and_again(&by_country, "country", &breakdown_seconds, &warm_seconds)) return 1;
+  absl::PrintF(
+      "SummarizeSurvey via gRPC, first (from the answer counts): %.4f s, mean overall %.4f\n",
+      grpc_seconds, summary.questions(0).scale().mean());
+  absl::PrintF("SummarizeSurvey via gRPC, again: %.4f s (median of 3)\n", grpc_again_seconds);
+  absl::PrintF("SummarizeSurvey by country via gRPC, first (every response read): %.3f s\n",
+               breakdown_seconds);
+  absl::PrintF(
+      "SummarizeSurvey by country via gRPC, repeated (no new response): %.4f s (median of 3)\n",
+      warm_seconds);
   // 2. The core alone, on responses already parsed in memory.
   std::vector<sv::Response> in_memory;
   double stream_seconds = 0;
@@ -319,29 +344,38 @@ int main(int argc, char** argv) {
     sv::ImportResponsesRequest request;
     request.set_survey_id(survey_id);
     for (const char* c : kColumns) request.add_header(c);
+    request.add_header("_country");
     for (int i = n; i < n + 1000; ++i) {
       MakeRow(i, cells, numbers);
       sv::ImportRow* row = request.add_rows();
       row->set_line(i + 2);
       for (auto& cell : cells) row->add_cells(cell);
+      row->add_cells(CountryOf(i));
     }
     sv::ImportResponsesResponse imported;
     auto context = convene::NewCallContext(absl::Minutes(5));
     grpc::Status status = surveys->ImportResponses(context.get(), request, &imported);
     if (!status.ok()) return Fail("ImportResponses", status);
   }
-  absl::StatusOr<double> after_new = summarize(&summary);
-  if (!after_new.ok() || summary.response_count() != n + 1000) {
+  absl::StatusOr<double> after_new = summarize(&summary, nullptr);
+  absl::StatusOr<double> after_new_by_country = summarize(&by_country, "country");
+  if (!after_new.ok() || summary.response_count() != n + 1000 || !after_new_by_country.ok() ||
+      by_country.response_count() != n + 1000) {
     std::cerr << "the summary after 1,000 new responses is wrong\n";
     return 1;
   }
-  absl::PrintF("SummarizeSurvey via gRPC after 1,000 new responses: %.4f s\n", *after_new);
+  absl::PrintF("SummarizeSurvey via gRPC after 1,000 new responses: %.4f s; by country %.4f s\n",
+               *after_new, *after_new_by_country);
   absl::PrintF(
-      "{\"responses\": %d, \"questions\": 10, \"import_s\": %.3f, \"summarize_grpc_s\": %.3f, "
+      "{\"responses\": %d, \"questions\": 10, \"import_s\": %.3f, \"summarize_grpc_s\": %.4f, "
+      "\"summarize_again_s\": %.4f, \"summarize_by_country_s\": %.3f, "
       "\"summarize_repeat_s\": %.4f, \"summarize_after_1000_new_s\": %.4f, "
-      "\"summarize_core_s\": %.3f, \"sqlite_count_avg_s\": %.3f, \"grpc_vs_sqlite\": %.2f, "
-      "\"repeat_vs_sqlite\": %.3f, \"core_vs_sqlite\": %.2f}\n",
-      n, import_seconds, grpc_seconds, warm_seconds, *after_new, core_seconds, sqlite_seconds,
-      grpc_seconds / sqlite_seconds, warm_seconds / sqlite_seconds, core_seconds / sqlite_seconds);
+      "\"summarize_by_country_after_1000_new_s\": %.4f, \"stream_s\": %.3f, "
+      "\"summarize_core_s\": %.3f, \"sqlite_count_avg_s\": %.3f, \"grpc_vs_sqlite\": %.3f, "
+      "\"by_country_vs_sqlite\": %.2f, \"repeat_vs_sqlite\": %.3f, \"core_vs_sqlite\": %.2f}\n",
+      n, import_seconds, grpc_seconds, grpc_again_seconds, breakdown_seconds, warm_seconds,
+      *after_new, *after_new_by_country, stream_seconds, core_seconds, sqlite_seconds,
+      grpc_seconds / sqlite_seconds, breakdown_seconds / sqlite_seconds,
+      warm_seconds / sqlite_seconds, core_seconds / sqlite_seconds);
   return 0;
 }

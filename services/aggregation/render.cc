@@ -211,6 +211,11 @@ std::string PrePostMarkdown(const v1::ComparePrePostResponse& comparison) {
   if (!comparison.items().empty()) {
     TextTable items{{"item", "question", "% correct before", "% correct after", "change"}, {}};
     for (const v1::PrePostItem& item : comparison.items()) {
+      if (item.suppressed()) {
+        items.rows.push_back(
+            {item.key(), item.text(), SuppressedPrePostText(item.suppressed_reason()), "", ""});
+        continue;
+      }
       const auto pre = Opt(item.has_percent_correct_pre(), item.percent_correct_pre());
       const auto post = Opt(item.has_percent_correct_post(), item.percent_correct_post());
       std::optional<double> change;
@@ -222,15 +227,9 @@ std::string PrePostMarkdown(const v1::ComparePrePostResponse& comparison) {
     absl::StrAppend(&out, "## Quiz items\n\n", MdTable(items, {false, false, true, true, true}),
                     "\n");
   }
-  absl::StrAppend(
-      &out, "## About the figures\n\n",
-      MdList({"Scores are paired by person: only people who answered both tests count in the "
-              "means, the gain and the test.",
-              "Normalised gain (Hake): (mean post-test score - mean pre-test score) / (maximum "
-              "score - mean pre-test score).",
-              "The 95% confidence interval of the mean gain uses Student's t; the p-value is the "
-              "two-sided Wilcoxon signed-rank test of the paired scores.",
-              "Per item, % correct is of the answers given to that item in each test."}));
+  const std::vector<std::string> notes = internal::PrePostNotes(
+      comparison, "Per item, % correct is of the answers given to that item in each test.");
+  absl::StrAppend(&out, "## About the figures\n\n", MdList(notes));
   return out;
 }
 
@@ -458,13 +457,17 @@ std::string SurveyCsv(const v1::SummarizeSurveyResponse& summary) {
 
 std::string PrePostCsv(const v1::ComparePrePostResponse& c) {
   std::string out = CsvLine({"question", "figure", "value"});
-  const std::vector<std::pair<std::string, std::string>> figures = {
+  const std::vector<std::pair<std::string, std::string>> counts = {
       {"pre_survey_id", c.pre_survey_id()},
       {"post_survey_id", c.post_survey_id()},
       {"pairs", absl::StrCat(c.pairs())},
       {"unpaired_pre", absl::StrCat(c.unpaired_pre())},
       {"unpaired_post", absl::StrCat(c.unpaired_post())},
       {"max_score", absl::StrCat(c.max_score())},
+  };
+  for (const auto& [figure, value] : counts) out += CsvLine({"(test)", figure, value});
+  if (c.suppressed()) out += CsvLine({"(test)", "suppressed", c.suppressed_reason()});
+  const std::vector<std::pair<std::string, std::string>> figures = {
       {"mean_pre", CsvNumber(Opt(c.has_mean_pre(), c.mean_pre()))},
       {"mean_post", CsvNumber(Opt(c.has_mean_post(), c.mean_post()))},
       {"mean_gain", CsvNumber(Opt(c.has_mean_gain(), c.mean_gain()))},
@@ -473,8 +476,15 @@ std::string PrePostCsv(const v1::ComparePrePostResponse& c) {
       {"normalized_gain", CsvNumber(Opt(c.has_normalized_gain(), c.normalized_gain()))},
       {"wilcoxon_p_value", CsvNumber(Opt(c.has_wilcoxon_p_value(), c.wilcoxon_p_value()))},
   };
-  for (const auto& [figure, value] : figures) out += CsvLine({"(test)", figure, value});
+  // Withheld (anonymous tests): the counts and the reason, no figure.
+  if (!c.suppressed()) {
+    for (const auto& [figure, value] : figures) out += CsvLine({"(test)", figure, value});
+  }
   for (const v1::PrePostItem& item : c.items()) {
+    if (item.suppressed()) {
+      out += CsvLine({item.key(), "suppressed", item.suppressed_reason()});
+      continue;
+    }
     out += CsvLine({item.key(), "percent_correct_pre",
                     CsvNumber(Opt(item.has_percent_correct_pre(), item.percent_correct_pre()))});
     out += CsvLine({item.key(), "percent_correct_post",
@@ -585,6 +595,11 @@ std::vector<Figure> ScoreFigures(const v1::ScaleStatistics& score, int max_score
 }
 
 std::vector<Figure> PrePostFigures(const v1::ComparePrePostResponse& c) {
+  if (c.suppressed()) {
+    return {{"pairs", absl::StrCat(c.pairs())},
+            {"maximum score", absl::StrCat(c.max_score())},
+            {"figures", SuppressedPrePostText(c.suppressed_reason())}};
+  }
   return {
       {"pairs", absl::StrCat(c.pairs())},
       {"maximum score", absl::StrCat(c.max_score())},
@@ -761,6 +776,10 @@ std::string SuppressedQuestionText(const v1::QuestionSummary& question) {
       "suppressed (",
       question.suppressed_reason().empty() ? "anonymous survey" : question.suppressed_reason(),
       ")");
+}
+
+std::string SuppressedPrePostText(absl::string_view reason) {
+  return absl::StrCat("suppressed (", reason.empty() ? "anonymous tests" : reason, ")");
 }
 
 std::string SuppressedScoreText(int min_cell_size) {
@@ -1083,6 +1102,34 @@ std::string SuppressionNote(int min_cell_size) {
       " respondents shows no figures (\"suppressed (< ", min_cell_size,
       ")\"), and neither does any cell that would let such a cell be recomputed from the totals "
       "(\"suppressed (complementary)\").");
+}
+
+std::vector<std::string> PrePostNotes(const v1::ComparePrePostResponse& comparison,
+                                      const std::string& items_note) {
+  std::vector<std::string> notes = {
+      "Scores are paired by person: only people who answered both tests count in the means, the "
+      "gain and the test.",
+      "Normalised gain (Hake): (mean post-test score - mean pre-test score) / (maximum score - "
+      "mean pre-test score).",
+      "The 95% confidence interval of the mean gain uses Student's t; the p-value is the "
+      "two-sided Wilcoxon signed-rank test of the paired scores."};
+  if (!items_note.empty()) notes.push_back(items_note);
+  if (comparison.min_cell_size() > 0) {
+    notes.push_back(PrePostSuppressionNote(comparison.min_cell_size()));
+  }
+  return notes;
+}
+
+std::string PrePostSuppressionNote(int min_cell_size) {
+  return absl::StrCat(
+      "The tests are anonymous: when at least one but fewer than ", min_cell_size,
+      " people took both tests, or only the pre-test, or only the post-test, no score or item "
+      "figure is shown (\"suppressed (fewer than ",
+      min_cell_size,
+      " pairs)\" and the like), since a test's own mean score less the paired mean would "
+      "describe those few; an item answered by fewer than ",
+      min_cell_size, " in either test shows no figures (\"suppressed (fewer than ", min_cell_size,
+      " answers)\").");
 }
 
 std::string QuestionSuppressionNote(int min_cell_size) {

@@ -16,7 +16,10 @@
 //    and a Content-Security-Policy that forbids any fetch.
 //  - Breakdown cells the service suppressed show "suppressed (< k)" and no figures; a question
 //    whose figures it withheld (overall or in a cell) shows "suppressed (fewer than k answers)"
-//    or "suppressed (complementary)" and no figures, and a withheld quiz score says so too.
+//    or "suppressed (complementary)" and no figures, and a withheld quiz score says so too. A
+//    pre/post comparison whose figures it withheld (anonymous tests) keeps its counts and shows
+//    "suppressed (fewer than k pairs)" (or the service's other reason) instead of every score
+//    figure and item, and a withheld item "suppressed (fewer than k answers)".
 //  - A p-value reads the same in every table and sentence: FormatPValue (statistics.h).
 //
 // Pure functions of the message; thread-safe.
@@ -77,7 +80,9 @@ std::vector<Figure> QuestionFigures(const v1::QuestionSummary& question);
 std::vector<Figure> ScoreFigures(const v1::ScaleStatistics& score, int max_score);
 
 // The figures of a pre/post comparison: pairs, maximum score, mean scores before and after, the
-// mean gain (signed) with its 95% CI, the normalised gain and the Wilcoxon p-value.
+// mean gain (signed) with its 95% CI, the normalised gain and the Wilcoxon p-value. When the
+// service withheld them (anonymous tests): pairs, maximum score, then one line ("figures",
+// SuppressedPrePostText).
 std::vector<Figure> PrePostFigures(const v1::ComparePrePostResponse& comparison);
 
 // One bar of a question's chart: a value of the scale, an option, or a theme.
@@ -123,6 +128,9 @@ std::string SuppressedText(const v1::BreakdownCell& cell, int min_cell_size);
 // What a question whose figures are withheld shows instead: "suppressed (" and the service's
 // reason, "fewer than 5 answers" or "complementary", then ")".
 std::string SuppressedQuestionText(const v1::QuestionSummary& question);
+// What withheld pre/post figures (the comparison's, or an item's) show instead: "suppressed ("
+// and the service's reason ("fewer than 5 pairs", "fewer than 5 answers"), then ")".
+std::string SuppressedPrePostText(absl::string_view reason);
 // What a withheld quiz score shows: "suppressed (fewer than 5 responses)".
 std::string SuppressedScoreText(int min_cell_size);
 // A withheld question or score in a report's text: "No figures: suppressed (fewer than 5

@@ -941,66 +941,83 @@ std::string RenderHtml(const v1::ComparePrePostResponse& c) {
   std::string body =
       Masthead("Learning gain", "Pre-test and post-test",
                absl::StrCat("pre-test ", c.pre_survey_id(), " · post-test ", c.post_survey_id()));
-  body += FigureCards({
+  std::vector<std::pair<std::string, std::string>> cards = {
       {absl::StrCat(c.pairs()),
        absl::StrCat("people answered both (", c.unpaired_pre(), " only the pre-test, ",
-                    c.unpaired_post(), " only the post-test)")},
-      {absl::StrCat(FormatFixed(Opt(c.has_mean_pre(), c.mean_pre()), 1), " → ",
-                    FormatFixed(Opt(c.has_mean_post(), c.mean_post()), 1)),
-       absl::StrCat("mean score before → after, out of ", c.max_score())},
-      {FormatFixed(Opt(c.has_normalized_gain(), c.normalized_gain())), "normalised gain (Hake)"},
-  });
+                    c.unpaired_post(), " only the post-test)")}};
+  if (!c.suppressed()) {
+    cards.push_back({absl::StrCat(FormatFixed(Opt(c.has_mean_pre(), c.mean_pre()), 1), " → ",
+                                  FormatFixed(Opt(c.has_mean_post(), c.mean_post()), 1)),
+                     absl::StrCat("mean score before → after, out of ", c.max_score())});
+    cards.push_back(
+        {FormatFixed(Opt(c.has_normalized_gain(), c.normalized_gain())), "normalised gain (Hake)"});
+  }
+  body += FigureCards(cards);
   body += Highlights(c.highlights());
 
-  const double max = c.max_score() > 0 ? c.max_score() : 1;
-  std::vector<BarRow> means;
-  for (const auto& [label, has, value] :
-       {std::tuple<const char*, bool, double>{"before (pre-test)", c.has_mean_pre(), c.mean_pre()},
-        {"after (post-test)", c.has_mean_post(), c.mean_post()}}) {
-    BarRow row;
-    row.label = label;
-    row.length = has ? value / max : 0;
-    row.value = absl::StrCat(FormatFixed(Opt(has, value)), " of ", c.max_score());
-    row.tooltip = absl::StrCat("mean score ", label, ": ", row.value);
-    row.fill = kSeries[means.size()];
-    means.push_back(std::move(row));
+  if (c.suppressed()) {
+    // Withheld (anonymous tests): the counts above, and why there is nothing more.
+    absl::StrAppend(
+        &body,
+        "<section aria-labelledby=\"scores\">\n<h2 id=\"scores\">Scores</h2>\n"
+        "<p class=\"withheld\">",
+        HtmlEscape(absl::StrCat("No figures: ", SuppressedPrePostText(c.suppressed_reason()),
+                                ", as the tests are anonymous.")),
+        "</p>\n</section>\n");
+  } else {
+    const double max = c.max_score() > 0 ? c.max_score() : 1;
+    std::vector<BarRow> means;
+    for (const auto& [label, has, value] :
+         {std::tuple<const char*, bool, double>{"before (pre-test)", c.has_mean_pre(),
+                                                c.mean_pre()},
+          {"after (post-test)", c.has_mean_post(), c.mean_post()}}) {
+      BarRow row;
+      row.label = label;
+      row.length = has ? value / max : 0;
+      row.value = absl::StrCat(FormatFixed(Opt(has, value)), " of ", c.max_score());
+      row.tooltip = absl::StrCat("mean score ", label, ": ", row.value);
+      row.fill = kSeries[means.size()];
+      means.push_back(std::move(row));
+    }
+    // The pairs and the means are in the cards and the chart; the table gives the rest.
+    std::vector<Figure> figures = PrePostFigures(c);
+    figures.erase(figures.begin() + 1, figures.begin() + 4);
+    absl::StrAppend(&body,
+                    "<section aria-labelledby=\"scores\">\n<h2 id=\"scores\">Scores</h2>\n"
+                    "<div class=\"qbody\">\n<figure class=\"chart-box\">",
+                    HorizontalBars(means, "Mean score before and after, paired by person"),
+                    "<figcaption>Means of the ", c.pairs(),
+                    " people who answered both tests.</figcaption></figure>\n",
+                    StatsTable(figures, "Learning gain"), "</div>\n</section>\n");
   }
-  // The pairs and the means are in the cards and the chart; the table gives the rest.
-  std::vector<Figure> figures = PrePostFigures(c);
-  figures.erase(figures.begin() + 1, figures.begin() + 4);
-  absl::StrAppend(&body,
-                  "<section aria-labelledby=\"scores\">\n<h2 id=\"scores\">Scores</h2>\n"
-                  "<div class=\"qbody\">\n<figure class=\"chart-box\">",
-                  HorizontalBars(means, "Mean score before and after, paired by person"),
-                  "<figcaption>Means of the ", c.pairs(),
-                  " people who answered both tests.</figcaption></figure>\n",
-                  StatsTable(figures, "Learning gain"), "</div>\n</section>\n");
 
   if (!c.items().empty()) {
     std::vector<Group> groups;
     TextTable table{{"item", "question", "% correct before", "% correct after"}, {}};
     for (const v1::PrePostItem& item : c.items()) {
+      if (item.suppressed()) {
+        // In the table, not in the chart: a withheld item has no bars.
+        table.rows.push_back(
+            {item.key(), item.text(), SuppressedPrePostText(item.suppressed_reason()), ""});
+        continue;
+      }
       const auto pre = Opt(item.has_percent_correct_pre(), item.percent_correct_pre());
       const auto post = Opt(item.has_percent_correct_post(), item.percent_correct_post());
       groups.push_back({item.text().empty() ? item.key() : item.text(), {pre, post}});
       table.rows.push_back({item.key(), item.text(), FormatPercent(pre), FormatPercent(post)});
     }
     absl::StrAppend(&body,
-                    "<section aria-labelledby=\"items\">\n<h2 id=\"items\">Quiz items</h2>\n"
-                    "<figure class=\"chart-box\">",
-                    GroupedBars({"before (pre-test)", "after (post-test)"}, groups,
-                                "Percent correct per quiz item, before and after"),
-                    "<figcaption>% correct of the answers given to each item.</figcaption>"
-                    "</figure>\n",
-                    DataTable(table, 2), "</section>\n");
+                    "<section aria-labelledby=\"items\">\n<h2 id=\"items\">Quiz items</h2>\n");
+    if (!groups.empty()) {
+      absl::StrAppend(&body, "<figure class=\"chart-box\">",
+                      GroupedBars({"before (pre-test)", "after (post-test)"}, groups,
+                                  "Percent correct per quiz item, before and after"),
+                      "<figcaption>% correct of the answers given to each item.</figcaption>"
+                      "</figure>\n");
+    }
+    absl::StrAppend(&body, DataTable(table, 2), "</section>\n");
   }
-  body +=
-      Notes({"Scores are paired by person: only people who answered both tests count in the "
-             "means, the gain and the test.",
-             "Normalised gain (Hake): (mean post-test score - mean pre-test score) / (maximum "
-             "score - mean pre-test score).",
-             "The 95% confidence interval of the mean gain uses Student's t; the p-value is "
-             "the two-sided Wilcoxon signed-rank test of the paired scores."});
+  body += Notes(internal::PrePostNotes(c, ""));
   return Page("Learning gain — pre-test and post-test", body);
 }
 

@@ -47,6 +47,12 @@ std::vector<std::string> HeadlineValues(const v1::QuestionSummary& shape,
                                         const v1::QuestionSummary* question);
 // The sentence that explains suppression, for anonymous surveys.
 std::string SuppressionNote(int min_cell_size);
+// The sentence that explains withheld pre/post figures, for anonymous tests.
+std::string PrePostSuppressionNote(int min_cell_size);
+// The notes under a pre/post comparison: how scores pair, the gain and the test, then `items_note`
+// (unless empty) and, for anonymous tests, PrePostSuppressionNote.
+std::vector<std::string> PrePostNotes(const v1::ComparePrePostResponse& comparison,
+                                      const std::string& items_note);
 // The sentence that explains withheld question figures, for anonymous surveys.
 std::string QuestionSuppressionNote(int min_cell_size);
 // The question of a comparison whose kind and options head its columns: the first event's that

@@ -359,9 +359,94 @@ TEST(RenderTest, HtmlHasOneChartPerQuestionWithItsBars) {
             html.find("<article class=\"question\""));
 }
 
+// Anonymous tests: what the service withheld reads "suppressed (...)" in every format, the counts
+// stay, and no figure is printed, even one the message still carried.
+TEST(RenderTest, WithheldPrePostFiguresReadSuppressedInEveryFormat) {
+  const v1::ComparePrePostResponse c = SamplePrePostWithheld();
+  const std::string suppressed = "suppressed (fewer than 5 took only the pre-test)";
+  const std::vector<Figure> figures = PrePostFigures(c);
+  ASSERT_EQ(figures.size(), 3u);
+  EXPECT_EQ(figures[0].label, "pairs");
+  EXPECT_EQ(figures[0].value, "36");
+  EXPECT_EQ(figures[1].label, "maximum score");
+  EXPECT_EQ(figures[1].value, "10");
+  EXPECT_EQ(figures[2].label, "figures");
+  EXPECT_EQ(figures[2].value, suppressed);
+
+  const std::string md = RenderReport(c, ReportFormat::kMarkdown);
+  EXPECT_THAT(
+      md, AllOf(HasSubstr("**36 people answered both tests**; 4 answered only the "
+                          "pre-test, 2 only the post-test."),
+                HasSubstr(absl::StrCat("| figures | ", suppressed, " |")),
+                HasSubstr(absl::StrCat("| art13 | Article 13 of UNCAC is about… | ", suppressed,
+                                       " |  |  |")),
+                HasSubstr("The tests are anonymous: when at least one but fewer than 5 people "
+                          "took both tests"),
+                Not(HasSubstr("| mean gain |")), Not(HasSubstr("4.61")), Not(HasSubstr("47.5%"))));
+
+  const auto rows = CsvRows(RenderReport(c, ReportFormat::kCsv));
+  EXPECT_THAT(rows, Contains(ElementsAre("(test)", "pairs", "36")));
+  EXPECT_THAT(rows, Contains(ElementsAre("(test)", "unpaired_pre", "4")));
+  EXPECT_THAT(rows,
+              Contains(ElementsAre("(test)", "suppressed", "fewer than 5 took only the pre-test")));
+  EXPECT_THAT(rows,
+              Contains(ElementsAre("art13", "suppressed", "fewer than 5 took only the pre-test")));
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), 3u);
+    EXPECT_THAT(row[1], AllOf(Not(HasSubstr("mean")), Not(HasSubstr("gain")),
+                              Not(HasSubstr("p_value")), Not(HasSubstr("percent"))));
+  }
+
+  const std::string html = RenderReport(c, ReportFormat::kHtml);
+  EXPECT_THAT(html, AllOf(HasSubstr("<p class=\"withheld\">No figures: suppressed (fewer than 5 "
+                                    "took only the pre-test), as the tests are anonymous.</p>"),
+                          HasSubstr("<td>art13</td><td>Article 13 of UNCAC is about…</td><td "
+                                    "class=\"suppressed\" colspan=\"2\">suppressed (fewer than 5 "
+                                    "took only the pre-test)</td>"),
+                          HasSubstr("The tests are anonymous"), Not(HasSubstr("<svg")),
+                          Not(HasSubstr("normalised gain (Hake)</")), Not(HasSubstr("4.6 →"))));
+  EXPECT_EQ(Occurrences(html, ">36<"), 1);  // the pairs' card
+
+  // The flag is what counts: figures a message still carried are not printed either, and the
+  // service's sentences leave them out.
+  v1::ComparePrePostResponse carried = SamplePrePost();
+  carried.set_min_cell_size(5);
+  carried.set_suppressed(true);
+  carried.set_suppressed_reason("fewer than 5 pairs");
+  for (const std::string& report :
+       {RenderReport(carried, ReportFormat::kMarkdown), RenderReport(carried, ReportFormat::kCsv),
+        RenderReport(carried, ReportFormat::kHtml)}) {
+    EXPECT_THAT(report, AllOf(HasSubstr("fewer than 5 pairs"), Not(HasSubstr("4.61")),
+                              Not(HasSubstr("2.67")), Not(HasSubstr("0.495"))));
+  }
+  EXPECT_THAT(PrePostHighlights(carried),
+              ElementsAre("6 responses could not be paired (4 pre-test only, 2 post-test only)."));
+
+  // One item withheld in a comparison shown: that row says so, the others have their figures.
+  v1::ComparePrePostResponse one = SamplePrePost();
+  one.set_min_cell_size(5);
+  v1::PrePostItem* item = one.mutable_items(1);
+  item->clear_percent_correct_pre();
+  item->clear_percent_correct_post();
+  item->set_suppressed(true);
+  item->set_suppressed_reason("fewer than 5 answers");
+  EXPECT_THAT(RenderReport(one, ReportFormat::kMarkdown),
+              AllOf(HasSubstr("| art13 | Article 13 of UNCAC is about… | suppressed (fewer than 5 "
+                              "answers) |  |  |"),
+                    HasSubstr("| 47.5% | 86.8% | +39.3 points |"), HasSubstr("| mean gain |")));
+  const auto one_rows = CsvRows(RenderReport(one, ReportFormat::kCsv));
+  EXPECT_THAT(one_rows, Contains(ElementsAre("art13", "suppressed", "fewer than 5 answers")));
+  EXPECT_THAT(one_rows, Not(Contains(ElementsAre("art13", "percent_correct_post", "71.1"))));
+  EXPECT_THAT(one_rows, Contains(ElementsAre("uncac_ch2", "percent_correct_pre", "47.5")));
+  const std::string one_html = RenderReport(one, ReportFormat::kHtml);
+  EXPECT_EQ(Occurrences(one_html, "<rect class=\"bar\""), 2 * 4 + 2);
+  EXPECT_THAT(one_html, HasSubstr("colspan=\"2\">suppressed (fewer than 5 answers)</td>"));
+}
+
 TEST(RenderTest, HtmlFetchesNothing) {
   for (const std::string& html : {RenderReport(SampleSurveySummary(true), ReportFormat::kHtml),
                                   RenderReport(SamplePrePost(), ReportFormat::kHtml),
+                                  RenderReport(SamplePrePostWithheld(), ReportFormat::kHtml),
                                   RenderReport(SampleParticipation(), ReportFormat::kHtml),
                                   RenderReport(SampleCompareEvents(), ReportFormat::kHtml)}) {
     EXPECT_THAT(html,

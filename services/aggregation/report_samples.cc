@@ -351,6 +351,30 @@ v1::ComparePrePostResponse SamplePrePost() {
   return r;
 }
 
+v1::ComparePrePostResponse SamplePrePostWithheld() {
+  v1::ComparePrePostResponse r = SamplePrePost();
+  const std::string reason = "fewer than 5 took only the pre-test";
+  r.set_min_cell_size(5);
+  r.set_suppressed(true);
+  r.set_suppressed_reason(reason);
+  r.clear_mean_pre();
+  r.clear_mean_post();
+  r.clear_mean_gain();
+  r.clear_gain_ci_low();
+  r.clear_gain_ci_high();
+  r.clear_normalized_gain();
+  r.clear_wilcoxon_p_value();
+  for (v1::PrePostItem& item : *r.mutable_items()) {
+    item.clear_percent_correct_pre();
+    item.clear_percent_correct_post();
+    item.set_suppressed(true);
+    item.set_suppressed_reason(reason);
+  }
+  r.clear_highlights();
+  r.add_highlights("6 responses could not be paired (4 pre-test only, 2 post-test only).");
+  return r;
+}
+
 v1::SummarizeParticipationResponse SampleParticipation() {
   v1::SummarizeParticipationResponse r;
   r.set_event_id("evt_3h8d2k5n0w6r");

@@ -24,9 +24,13 @@ v1::ScaleStatistics ScaleFromCounts(int first_value, const std::vector<int>& cou
 // Nine questions, one of every kind (two Likert), 42 of 51 tokens answered, highlights, a quiz
 // score; with `by_country`, a breakdown by country with two small cells suppressed and one
 // complementary cell, and in the cells shown the free text's figures withheld in one (3 answers)
-// and, as its complement, in another. Free text includes an answer with "<script>" and one starting with "=".
+// and, as its complement, in another. Free text includes an answer with "<script>" and one starting
+// with "=".
 v1::SummarizeSurveyResponse SampleSurveySummary(bool by_country);
 v1::ComparePrePostResponse SamplePrePost();
+// The same tests, anonymous: 4 took only the pre-test, so every figure is withheld and only the
+// counts remain.
+v1::ComparePrePostResponse SamplePrePostWithheld();
 v1::SummarizeParticipationResponse SampleParticipation();
 v1::CompareEventsResponse SampleCompareEvents();
 

@@ -1,6 +1,6 @@
 // aggregation_report_samples DIR: writes the sample reports (report_samples.h) in every format to
-// DIR (survey.md, survey.csv, survey.html, prepost.*, participation.*, compare.*), to look at
-// them in a browser or a spreadsheet.
+// DIR (survey.md, survey.csv, survey.html, prepost.*, prepost-withheld.*, participation.*,
+// compare.*), to look at them in a browser or a spreadsheet.
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   const std::string dir = argv[1];
   const bool ok = WriteAll(dir, "survey", agg::SampleSurveySummary(/*by_country=*/true)) &&
                   WriteAll(dir, "prepost", agg::SamplePrePost()) &&
+                  WriteAll(dir, "prepost-withheld", agg::SamplePrePostWithheld()) &&
                   WriteAll(dir, "participation", agg::SampleParticipation()) &&
                   WriteAll(dir, "compare", agg::SampleCompareEvents());
   return ok ? 0 : 1;

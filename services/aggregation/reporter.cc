@@ -60,8 +60,27 @@ absl::Status Reporter::SummarizeSurvey(const v1::SummarizeSurveyRequest& request
   CONVENE_ASSIGN_OR_RETURN(std::vector<reg::Participant> people,
                            registration_->ListParticipants(survey.event_id()));
 
-  // The figures of the last summary along these dimensions, when they still apply, plus the
-  // responses submitted since; else every response.
+  const int checked_in =
+      static_cast<int>(std::count_if(people.begin(), people.end(), [](const reg::Participant& p) {
+        return p.check_in_days_size() > 0 && p.status() != reg::PARTICIPANT_STATUS_CANCELLED;
+      }));
+  const SurveySummaryInput input{.survey = &survey,
+                                 .dimensions = dimensions,
+                                 .min_cell_size = min_cell_size,
+                                 .token_count = got.token_count(),
+                                 .checked_in = checked_in};
+  if (dimensions.empty()) {
+    // The survey service's counts of answers give every figure of a summary without a breakdown,
+    // in a time that does not grow with the responses.
+    CONVENE_ASSIGN_OR_RETURN(sv::CountAnswersResponse counts, surveys_->CountAnswers(survey.id()));
+    SurveyAggregator overall(survey);
+    overall.AddCounts(counts);
+    FillSurveySummary(input, overall, nullptr, response);
+    return absl::OkStatus();
+  }
+
+  // A breakdown needs each response's attributes: the figures of the last summary along these
+  // dimensions, when they still apply, plus the responses submitted since; else every response.
   std::string key = survey.id();
   for (Dimension d : dimensions) absl::StrAppend(&key, "/", DimensionName(d));
   std::shared_ptr<SummaryCache::Entry> entry = cache_.Get(key);
@@ -78,16 +97,7 @@ absl::Status Reporter::SummarizeSurvey(const v1::SummarizeSurveyRequest& request
     entry->overall.reset();  // part of a stream was added: start again next time
     return read;
   }
-  const int checked_in =
-      static_cast<int>(std::count_if(people.begin(), people.end(), [](const reg::Participant& p) {
-        return p.check_in_days_size() > 0 && p.status() != reg::PARTICIPANT_STATUS_CANCELLED;
-      }));
-  FillSurveySummary({.survey = &survey,
-                     .dimensions = dimensions,
-                     .min_cell_size = min_cell_size,
-                     .token_count = got.token_count(),
-                     .checked_in = checked_in},
-                    *entry->overall, entry->breakdown.get(), response);
+  FillSurveySummary(input, *entry->overall, entry->breakdown.get(), response);
   return absl::OkStatus();
 }
 
@@ -95,6 +105,7 @@ absl::Status Reporter::ComparePrePost(const v1::ComparePrePostRequest& request,
                                       v1::ComparePrePostResponse* response) {
   CONVENE_RETURN_IF_ERROR(Required("pre_survey_id", request.pre_survey_id()));
   CONVENE_RETURN_IF_ERROR(Required("post_survey_id", request.post_survey_id()));
+  CONVENE_ASSIGN_OR_RETURN(int min_cell_size, MinCellSize(request.min_cell_size()));
   CONVENE_ASSIGN_OR_RETURN(sv::GetSurveyResponse pre, surveys_->GetSurvey(request.pre_survey_id()));
   CONVENE_ASSIGN_OR_RETURN(sv::GetSurveyResponse post,
                            surveys_->GetSurvey(request.post_survey_id()));
@@ -121,25 +132,11 @@ absl::Status Reporter::ComparePrePost(const v1::ComparePrePostRequest& request,
   }));
   response->set_pre_survey_id(pre.survey().id());
   response->set_post_survey_id(post.survey().id());
-  pairing.Fill(response);
-
-  std::map<std::string, v1::QuestionSummary> before;
-  for (v1::QuestionSummary& q : pre_items.Questions(false)) {
-    if (q.has_quiz()) before[q.key()] = std::move(q);
-  }
-  for (const v1::QuestionSummary& after : post_items.Questions(false)) {
-    auto it = before.find(after.key());
-    if (!after.has_quiz() || it == before.end()) continue;
-    v1::PrePostItem* item = response->add_items();
-    item->set_key(after.key());
-    item->set_text(after.text());
-    if (it->second.quiz().has_percent_correct()) {
-      item->set_percent_correct_pre(it->second.quiz().percent_correct());
-    }
-    if (after.quiz().has_percent_correct()) {
-      item->set_percent_correct_post(after.quiz().percent_correct());
-    }
-  }
+  // Anonymous tests show no figure of fewer people than the minimum; either test being anonymous
+  // is enough, as the pairs are the same people in both.
+  const int applied = pre.survey().anonymous() || post.survey().anonymous() ? min_cell_size : 0;
+  pairing.Fill(applied, response);
+  FillPrePostItems(pre_items, post_items, applied, response);
   for (std::string& sentence : PrePostHighlights(*response)) {
     response->add_highlights(std::move(sentence));
   }
@@ -248,16 +245,13 @@ absl::Status Reporter::CompareEvents(const v1::CompareEventsRequest& request,
     row->set_survey_id(chosen->id());
     row->set_survey_kind(chosen->kind());
     QuestionAccumulator question(chosen->questions(position));
-    int64_t responses = 0;
-    CONVENE_RETURN_IF_ERROR(surveys_->ForEachResponse(chosen->id(), [&](const sv::Response& r) {
-      ++responses;
-      const sv::Answer* answer = nullptr;
-      for (const sv::Answer& a : r.answers()) {
-        if (a.question_key() == request.question_key()) answer = &a;
-      }
-      question.Add(answer);
-    }));
-    row->set_response_count(static_cast<int>(responses));
+    CONVENE_ASSIGN_OR_RETURN(sv::CountAnswersResponse counts, surveys_->CountAnswers(chosen->id()));
+    sv::QuestionAnswerCounts answers;
+    for (const sv::QuestionAnswerCounts& q : counts.questions()) {
+      if (q.question_key() == request.question_key()) answers = q;
+    }
+    question.AddCounts(answers, counts.response_count() - answers.answered());
+    row->set_response_count(static_cast<int>(counts.response_count()));
     *row->mutable_question() = question.Summarize(/*with_uncoded_text=*/false);
     // As in that survey's own summary: an anonymous survey shows no figures of fewer answers than
     // the default minimum.

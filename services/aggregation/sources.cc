@@ -50,6 +50,16 @@ absl::StatusOr<std::vector<sv::Survey>> SurveySource::ListSurveys(absl::string_v
   return std::vector<sv::Survey>(response.surveys().begin(), response.surveys().end());
 }
 
+absl::StatusOr<sv::CountAnswersResponse> SurveySource::CountAnswers(absl::string_view survey_id) {
+  sv::CountAnswersRequest request;
+  request.set_survey_id(std::string(survey_id));
+  sv::CountAnswersResponse response;
+  auto context = NewCallContext(timeout_);
+  grpc::Status status = stub_->CountAnswers(context.get(), request, &response);
+  if (!status.ok()) return DependencyFailure("survey", address_, status);
+  return response;
+}
+
 absl::Status SurveySource::ForEachResponse(absl::string_view survey_id,
                                            absl::FunctionRef<void(const sv::Response&)> each) {
   std::string resume_token;

@@ -32,6 +32,8 @@ class SurveySource {
 
   absl::StatusOr<survey::v1::GetSurveyResponse> GetSurvey(absl::string_view survey_id);
   absl::StatusOr<std::vector<survey::v1::Survey>> ListSurveys(absl::string_view event_id);
+  // How many responses gave each answer (the survey service keeps these counts).
+  absl::StatusOr<survey::v1::CountAnswersResponse> CountAnswers(absl::string_view survey_id);
   // Calls `each` for every response of the survey, in submission order, a page at a time.
   absl::Status ForEachResponse(absl::string_view survey_id,
                                absl::FunctionRef<void(const survey::v1::Response&)> each);

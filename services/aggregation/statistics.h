@@ -108,8 +108,19 @@ class ValueCounts {
     ++n_;
   }
 
-  // Counts one respondent who did not answer.
-  void AddMissing() { ++missing_; }
+  // `count` respondents who all gave `value`.
+  void Add(int64_t value, int64_t count) {
+    const uint64_t index = static_cast<uint64_t>(value) - static_cast<uint64_t>(lo_);
+    if (index < dense_.size()) {
+      dense_[index] += count;
+    } else {
+      sparse_[value] += count;
+    }
+    n_ += count;
+  }
+
+  // Counts one respondent who did not answer (or `count` of them).
+  void AddMissing(int64_t count = 1) { missing_ += count; }
 
   // Adds every count of `other` (answers and missing) to this one; the declared range stays this
   // one's.

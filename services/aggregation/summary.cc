@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -191,6 +192,51 @@ void QuestionAccumulator::Add(const sv::Answer* answer) {
   }
 }
 
+void QuestionAccumulator::AddCounts(const sv::QuestionAnswerCounts& counts, int64_t missing) {
+  missing_ += missing;
+  counts_.AddMissing(missing);
+  answered_ += counts.answered();
+  const sv::Question& q = *question_;
+  for (const sv::AnswerCount& given : counts.values()) {
+    const std::string& value = given.value();
+    const int64_t n = given.count();
+    switch (q.kind_case()) {
+      case sv::Question::kLikert:
+      case sv::Question::kRating:
+      case sv::Question::kNumber: {
+        double number = 0;
+        if (!absl::SimpleAtod(value, &number)) break;
+        if (q.has_number() && !q.number().integer()) {
+          values_.insert(values_.end(), n, number);
+        } else {
+          counts_.Add(std::llround(number), n);
+        }
+        break;
+      }
+      case sv::Question::kSingleChoice:
+      case sv::Question::kQuiz: {
+        const int i = OptionIndex(*OptionsOf(q), value);
+        if (i >= 0) option_counts_[i] += n;
+        if (q.has_quiz() && value == q.quiz().correct()) correct_ += n;
+        break;
+      }
+      case sv::Question::kMultipleChoice: {
+        const int i = OptionIndex(q.multiple_choice().options(), value);
+        if (i >= 0) option_counts_[i] += n;
+        selections_ += n;
+        break;
+      }
+      case sv::Question::kFreeText:
+        uncoded_ += n;
+        uncoded_text_.insert(uncoded_text_.end(), n, value);
+        break;
+      case sv::Question::KIND_NOT_SET:
+        break;
+    }
+  }
+  for (const sv::AnswerCount& code : counts.codes()) themes_[code.value()] += code.count();
+}
+
 v1::QuestionSummary QuestionAccumulator::Summarize(bool with_uncoded_text) const {
   const sv::Question& q = *question_;
   v1::QuestionSummary out;
@@ -306,6 +352,27 @@ void SurveyAggregator::Add(const sv::Response& response) {
   }
   for (size_t i = 0; i < questions_.size(); ++i) questions_[i]->Add(by_question[i]);
   if (max_score_ > 0) scores_.Add(response.score());
+}
+
+void SurveyAggregator::AddCounts(const sv::CountAnswersResponse& counts) {
+  responses_ += counts.response_count();
+  std::vector<const sv::QuestionAnswerCounts*> by_question(questions_.size(), nullptr);
+  for (const sv::QuestionAnswerCounts& question : counts.questions()) {
+    if (auto it = index_.find(question.question_key()); it != index_.end()) {
+      by_question[it->second] = &question;
+    }
+  }
+  for (size_t i = 0; i < questions_.size(); ++i) {
+    static const sv::QuestionAnswerCounts kNone;
+    const sv::QuestionAnswerCounts& question = by_question[i] ? *by_question[i] : kNone;
+    questions_[i]->AddCounts(question, counts.response_count() - question.answered());
+  }
+  if (max_score_ > 0) {
+    for (const sv::AnswerCount& score : counts.scores()) {
+      int64_t value = 0;
+      if (absl::SimpleAtoi(score.value(), &value)) scores_.Add(value, score.count());
+    }
+  }
 }
 
 std::vector<v1::QuestionSummary> SurveyAggregator::Questions(bool with_uncoded_text,
@@ -483,9 +550,15 @@ std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& v
     suppressed[i] =
         respondents[i] < min_cell_size || (!already_hidden.empty() && already_hidden[i]);
   }
-  // The groups whose totals are known: all cells, and for two dimensions each row and column.
+  // The groups that may not hide exactly one cell: all cells, and for two dimensions each row and
+  // column.
   std::vector<std::vector<size_t>> groups(1);
   for (size_t i = 0; i < n; ++i) groups[0].push_back(i);
+  // The groups whose totals are known, so that the sum of their hidden cells is known too: all
+  // cells, and for two dimensions each row (or column) whose total the one-dimensional breakdown
+  // shows, and the rows whose totals it hides taken together (the overall total less the rows
+  // shown).
+  std::vector<std::vector<size_t>> known = groups;
   const size_t dims = n == 0 ? 0 : values[0].size();
   // Cells alone in their row or column: the row's total gives such a cell away, so it protects
   // nothing as a complement; other cells are preferred.
@@ -525,28 +598,34 @@ std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& v
         row_totals.push_back(total);
       }
       const std::vector<bool> hidden_rows = SuppressedCells(row_values, row_totals, min_cell_size);
+      std::vector<size_t> rows_hidden_together;
       size_t row = 0;
       for (auto& [value, members] : by_value[d]) {
         const bool none_hidden =
             std::none_of(members.begin(), members.end(), [&](size_t i) { return suppressed[i]; });
         if (hidden_rows[row] && none_hidden) suppressed[smallest_shown(members)] = true;
-        if (hidden_rows[row]) hidden_total[d].insert(value);
+        if (hidden_rows[row]) {
+          hidden_total[d].insert(value);
+          rows_hidden_together.insert(rows_hidden_together.end(), members.begin(), members.end());
+        } else {
+          known.push_back(members);
+        }
         ++row;
         groups.push_back(std::move(members));
       }
+      if (!rows_hidden_together.empty()) known.push_back(std::move(rows_hidden_together));
     }
   }
   // No total hides exactly one cell. Returns whether it hid more.
-  auto complete_groups = [&] {
+  // Hides the smallest cell still shown of every set in `sets` that `leaks` (is given away by its
+  // total), until none does. Returns whether it hid more.
+  auto hide_while = [&](const std::vector<std::vector<size_t>>& sets, auto leaks) {
     bool any = false;
     for (bool changed = true; changed;) {
       changed = false;
-      for (const std::vector<size_t>& group : groups) {
-        size_t hidden = 0;
-        for (size_t i : group) hidden += suppressed[i] ? 1 : 0;
-        if (hidden != 1) continue;
-        // The smallest cell still shown joins it, so that neither can be recovered.
-        const size_t smallest = smallest_shown(group);
+      for (const std::vector<size_t>& set : sets) {
+        if (!leaks(set)) continue;
+        const size_t smallest = smallest_shown(set);
         if (smallest != n) {
           suppressed[smallest] = true;
           changed = true;
@@ -556,7 +635,37 @@ std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& v
     }
     return any;
   };
-  complete_groups();
+  // A group with exactly one hidden cell gives that cell away: the smallest cell still shown joins
+  // it, so that neither can be recovered.
+  auto complete_groups = [&] {
+    return hide_while(groups, [&](const std::vector<size_t>& group) {
+      size_t hidden = 0;
+      for (size_t i : group) hidden += suppressed[i] ? 1 : 0;
+      return hidden == 1;
+    });
+  };
+  // The hidden cells of a known total add up to 0 or to at least the minimum: the total less the
+  // cells shown gives their sum (their figures taken together), which would otherwise describe
+  // fewer people than the minimum. While one does not, the smallest cell of that total still shown
+  // joins them.
+  auto complete_sums = [&] {
+    return hide_while(known, [&](const std::vector<size_t>& group) {
+      int64_t sum = 0;
+      for (size_t i : group) sum += suppressed[i] ? respondents[i] : 0;
+      return sum != 0 && sum < min_cell_size;
+    });
+  };
+  // Both rules, until neither hides more. Returns whether they hid more.
+  auto settle = [&] {
+    bool any = false;
+    while (true) {
+      const bool groups_changed = complete_groups();
+      const bool sums_changed = complete_sums();
+      if (!groups_changed && !sums_changed) return any;
+      any = true;
+    }
+  };
+  settle();
   if (dims == 2) {
     // The rules above can leave a small cell that several totals together give away. Exactly: the
     // hidden cells of a two-way table are the edges of a bipartite graph whose vertices are its
@@ -587,8 +696,110 @@ std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& v
       }
       return true;
     };
+    // Likewise a set of hidden cells whose sum follows from several totals, but from no single
+    // one (two rows' totals less a column's, say). In the same graph, the sums the totals give are
+    // made of the sets of edges leaving a set X of vertices when every such edge goes from a row
+    // in X to a column outside it (the rows' equations less the columns' leave exactly those
+    // edges). The lightest such set is a minimum cut of the directed graph with an arc row ->
+    // column weighing the cell's count for each hidden cell and an arc column -> row that cannot
+    // be cut; a bridge is one too. Returns the X of a cut lighter than the minimum (then a cell
+    // shown with one end in X, hidden, mends it), or an empty set. Capacities are capped at the
+    // minimum, since no heavier cut matters; cells of count 0 carry no figures and are left out.
+    auto small_sum_cut = [&]() -> std::set<std::string> {
+      const int64_t k = min_cell_size;
+      std::map<std::string, int> id;
+      std::vector<std::string> name;
+      auto vertex_id = [&](const std::string& v) {
+        auto [it, added] = id.emplace(v, static_cast<int>(name.size()));
+        if (added) name.push_back(v);
+        return it->second;
+      };
+      std::vector<std::pair<int, int>> edges;
+      std::vector<int64_t> weights;
+      for (size_t i = 0; i < n; ++i) {
+        if (!suppressed[i] || respondents[i] == 0) continue;
+        edges.push_back({vertex_id(vertex(i, 0)), vertex_id(vertex(i, 1))});
+        weights.push_back(respondents[i]);
+      }
+      const int v = static_cast<int>(name.size());
+      std::vector<std::vector<int64_t>> capacity(v, std::vector<int64_t>(v, 0));
+      std::vector<std::vector<int>> neighbours(v);
+      for (size_t e = 0; e < edges.size(); ++e) {
+        const auto [row, column] = edges[e];
+        capacity[row][column] = std::min(k, capacity[row][column] + weights[e]);
+        capacity[column][row] = k;
+        neighbours[row].push_back(column);
+        neighbours[column].push_back(row);
+      }
+      // component[a]: the first vertex of a's connected component.
+      std::vector<int> component(v, -1);
+      for (int first = 0; first < v; ++first) {
+        if (component[first] >= 0) continue;
+        component[first] = first;
+        std::vector<int> stack = {first};
+        while (!stack.empty()) {
+          const int a = stack.back();
+          stack.pop_back();
+          for (int b : neighbours[a]) {
+            if (component[b] < 0) {
+              component[b] = first;
+              stack.push_back(b);
+            }
+          }
+        }
+      }
+      // The vertices on s's side of a cut from s to t lighter than k, or nothing (Edmonds-Karp,
+      // stopped once the flow reaches k).
+      auto light_cut = [&](int s, int t) -> std::vector<bool> {
+        std::vector<std::vector<int64_t>> residual = capacity;
+        for (int64_t flow = 0; flow < k;) {
+          std::vector<int> parent(v, -1);
+          parent[s] = s;
+          std::vector<int> queue = {s};
+          for (size_t q = 0; q < queue.size() && parent[t] < 0; ++q) {
+            for (int b = 0; b < v; ++b) {
+              if (parent[b] < 0 && residual[queue[q]][b] > 0) {
+                parent[b] = queue[q];
+                queue.push_back(b);
+              }
+            }
+          }
+          if (parent[t] < 0) {
+            std::vector<bool> side(v, false);
+            for (int a : queue) side[a] = true;
+            return side;
+          }
+          int64_t push = k - flow;
+          for (int b = t; b != s; b = parent[b]) push = std::min(push, residual[parent[b]][b]);
+          for (int b = t; b != s; b = parent[b]) {
+            residual[parent[b]][b] -= push;
+            residual[b][parent[b]] += push;
+          }
+          flow += push;
+        }
+        return {};
+      };
+      // Every cut separates a component's first vertex from some other vertex, one way or the
+      // other.
+      for (int t = 0; t < v; ++t) {
+        const int s = component[t];
+        if (s == t) continue;
+        for (const auto& [from, to] : {std::make_pair(s, t), std::make_pair(t, s)}) {
+          const std::vector<bool> side = light_cut(from, to);
+          if (side.empty()) continue;
+          std::set<std::string> x;
+          for (int a = 0; a < v; ++a) {
+            if (side[a]) x.insert(name[a]);
+          }
+          return x;
+        }
+      }
+      return {};
+    };
+    // Whether a light cut remains that no cell can mend.
+    bool unmendable = false;
     for (bool changed = true; changed;) {
-      changed = complete_groups();
+      changed = settle();
       for (size_t i = 0; i < n && !changed; ++i) {
         if (!suppressed[i] || respondents[i] >= min_cell_size || !is_bridge(i)) continue;
         std::vector<size_t> row_and_column;
@@ -603,15 +814,24 @@ std::vector<bool> SuppressedCells(const std::vector<std::vector<std::string>>& v
           changed = true;
         }
       }
-    }
-    // When the totals alone give a small cell away, whatever the table hides (the cells around it
-    // are each a whole row or column), the table shows no cell at all.
-    for (size_t i = 0; i < n; ++i) {
-      if (suppressed[i] && respondents[i] < min_cell_size && is_bridge(i)) {
-        std::fill(suppressed.begin(), suppressed.end(), true);
-        break;
+      if (changed) continue;
+      const std::set<std::string> x = small_sum_cut();
+      if (x.empty()) break;
+      std::vector<size_t> across;  // cells with one end in X
+      for (size_t i = 0; i < n; ++i) {
+        if (x.count(vertex(i, 0)) != x.count(vertex(i, 1))) across.push_back(i);
+      }
+      const size_t smallest = smallest_shown(across);
+      if (smallest == n) {
+        unmendable = true;
+      } else {
+        suppressed[smallest] = true;
+        changed = true;
       }
     }
+    // When the totals alone give a small cell or a small sum away, whatever the table hides (the
+    // cells around it are each a whole row or column), the table shows no cell at all.
+    if (unmendable) std::fill(suppressed.begin(), suppressed.end(), true);
   }
   return suppressed;
 }
@@ -634,12 +854,28 @@ void PrePostPairing::AddPost(const sv::Response& response) {
   pre_by_key_.erase(it);
 }
 
-void PrePostPairing::Fill(v1::ComparePrePostResponse* out) const {
+void PrePostPairing::Fill(int min_cell_size, v1::ComparePrePostResponse* out) const {
   const PairedSummary summary = scores_.Summarize();
+  const int64_t unpaired_pre = static_cast<int64_t>(pre_by_key_.size()) + unpaired_pre_without_key_;
   out->set_pairs(static_cast<int32_t>(summary.pairs));
-  out->set_unpaired_pre(static_cast<int32_t>(pre_by_key_.size() + unpaired_pre_without_key_));
+  out->set_unpaired_pre(static_cast<int32_t>(unpaired_pre));
   out->set_unpaired_post(static_cast<int32_t>(unpaired_post_));
   out->set_max_score(max_score_);
+  out->set_min_cell_size(min_cell_size);
+  auto few = [&](int64_t count) { return count > 0 && count < min_cell_size; };
+  std::string reason;
+  if (few(summary.pairs)) {
+    reason = absl::StrCat("fewer than ", min_cell_size, " pairs");
+  } else if (few(unpaired_pre)) {
+    reason = absl::StrCat("fewer than ", min_cell_size, " took only the pre-test");
+  } else if (few(unpaired_post_)) {
+    reason = absl::StrCat("fewer than ", min_cell_size, " took only the post-test");
+  }
+  if (!reason.empty()) {
+    out->set_suppressed(true);
+    out->set_suppressed_reason(reason);
+    return;
+  }
   if (summary.mean_pre) out->set_mean_pre(*summary.mean_pre);
   if (summary.mean_post) out->set_mean_post(*summary.mean_post);
   if (summary.mean_gain) out->set_mean_gain(*summary.mean_gain);
@@ -649,6 +885,33 @@ void PrePostPairing::Fill(v1::ComparePrePostResponse* out) const {
   }
   if (summary.normalized_gain) out->set_normalized_gain(*summary.normalized_gain);
   if (summary.wilcoxon) out->set_wilcoxon_p_value(summary.wilcoxon->p_value);
+}
+
+void FillPrePostItems(const SurveyAggregator& pre, const SurveyAggregator& post, int min_cell_size,
+                      v1::ComparePrePostResponse* out) {
+  std::map<std::string, v1::QuestionSummary> before;
+  for (v1::QuestionSummary& q : pre.Questions(false, min_cell_size)) {
+    if (q.kind() == "quiz") before[q.key()] = std::move(q);
+  }
+  for (const v1::QuestionSummary& after : post.Questions(false, min_cell_size)) {
+    auto it = before.find(after.key());
+    if (after.kind() != "quiz" || it == before.end()) continue;
+    v1::PrePostItem* item = out->add_items();
+    item->set_key(after.key());
+    item->set_text(after.text());
+    if (out->suppressed() || it->second.suppressed() || after.suppressed()) {
+      item->set_suppressed(true);
+      item->set_suppressed_reason(out->suppressed() ? out->suppressed_reason()
+                                                    : FewerAnswersReason(min_cell_size));
+      continue;
+    }
+    if (it->second.quiz().has_percent_correct()) {
+      item->set_percent_correct_pre(it->second.quiz().percent_correct());
+    }
+    if (after.quiz().has_percent_correct()) {
+      item->set_percent_correct_post(after.quiz().percent_correct());
+    }
+  }
 }
 
 void FillSurveySummary(const SurveySummaryInput& input, const SurveyAggregator& overall,
@@ -755,7 +1018,8 @@ std::vector<std::string> SurveyHighlights(const v1::SummarizeSurveyResponse& sum
 
 std::vector<std::string> PrePostHighlights(const v1::ComparePrePostResponse& c) {
   std::vector<std::string> sentences;
-  if (c.pairs() > 0 && c.has_mean_gain()) {
+  // Withheld figures (anonymous tests) give no sentence; the counts still do.
+  if (!c.suppressed() && c.pairs() > 0 && c.has_mean_gain()) {
     std::string sentence =
         absl::StrCat(c.pairs(), c.pairs() == 1 ? " participant" : " participants",
                      " took both tests: the mean score ", c.mean_gain() >= 0 ? "rose" : "fell",

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "convene/aggregation/v1/aggregation_service.pb.h"
 #include "convene/survey/v1/survey.pb.h"
+#include "convene/survey/v1/survey_service.pb.h"
 #include "services/aggregation/statistics.h"
 
 namespace convene::aggregation {
@@ -48,6 +49,10 @@ class QuestionAccumulator {
 
   // `answer` is the response's answer to this question, or nullptr when it has none.
   void Add(const sv::Answer* answer);
+  // The same for every answer the survey service counted (CountAnswersResponse), and `missing`
+  // responses without an answer. The figures are those Add would give for the same answers, except
+  // that identical uncoded texts are listed together.
+  void AddCounts(const sv::QuestionAnswerCounts& counts, int64_t missing);
 
   int64_t answered() const { return answered_; }
 
@@ -80,6 +85,8 @@ class SurveyAggregator {
   explicit SurveyAggregator(const sv::Survey& survey);
 
   void Add(const sv::Response& response);
+  // Every response the survey service counted, from its counts instead of the responses.
+  void AddCounts(const sv::CountAnswersResponse& counts);
 
   int64_t responses() const { return responses_; }
 
@@ -129,7 +136,8 @@ class Breakdown {
   // (WithheldQuestion), with complements chosen by the same rule over the cells' answer counts, so
   // that the question's overall figures (and, in two dimensions, a row's or column's, which a
   // one-dimensional breakdown shows) less the cells shown never give a withheld cell's counts per
-  // value. Cells where nobody answered the question take no part: a count of 0 gives nobody away.
+  // value, nor those of fewer than `min_cell_size` answers taken together. Cells where nobody
+  // answered the question take no part: a count of 0 gives nobody away.
   // Uncoded free-text answers are never listed in a cell: the words of a few people of one
   // country and sector can say who they are, whatever the count.
   std::vector<v1::BreakdownCell> Cells(bool suppress, int min_cell_size) const;
@@ -144,19 +152,27 @@ class Breakdown {
 // every cell with fewer than `min_cell_size` respondents, and then, so that none of those can be
 // recomputed by subtraction from a total (the overall one, or a row's or column's of a
 // two-dimensional breakdown, which a one-dimensional breakdown shows), the smallest other cell of
-// any such group that has exactly one suppressed cell; repeated until no group has exactly one.
+// any such group that has exactly one suppressed cell. Nor may a total give away a group smaller
+// than the minimum: the cells hidden in a known total (the overall one; in two dimensions each
+// row's and column's that the one-dimensional breakdown shows, and the rows whose totals it hides
+// taken together) must add up to 0 or to at least `min_cell_size` respondents, or the total less
+// the cells shown would give the figures of those few together (cells of 1 and 2 hidden in a row
+// whose total is shown describe 3 people); while they do not, the smallest cell of that total
+// still shown is hidden too. Both rules are repeated until neither hides more.
 // In two dimensions, a row (or column) whose total the one-dimensional breakdown hides also hides
 // at least one cell, so that the two breakdowns together do not give that total back; and a cell
 // alone in its row or column is taken as a complement only when no other cell can be (its row's
-// total would give it away). Then no combination of totals may give a small cell away either:
-// the hidden cells are the edges of a bipartite graph of rows and columns (rows whose totals are
-// hidden merged into one vertex), and a cell follows from the totals exactly when its edge is a
-// bridge; while a small cell is one, the smallest cell shown in its row or column is hidden too,
-// and if that cannot help (every cell around it is a whole row or column), the table shows no
-// cell. Checked against a rank test on random tables (summary_test.cc). Not covered: what someone
-// who knows every participant's attributes can infer by combining one-dimensional breakdowns; and
-// two or more small cells hidden together in one total can be recomputed as a group (their sum),
-// which may itself be below the minimum.
+// total would give it away). Then no combination of totals may give a small cell, or a sum of
+// hidden cells below the minimum, away either: the hidden cells are the edges of a bipartite graph
+// of rows and columns (rows whose totals are hidden merged into one vertex); a cell follows from
+// the totals exactly when its edge is a bridge, and the sum of several cells when they are the
+// edges leaving a set of vertices and each goes from a row inside it to a column outside (or a
+// union of such sets). While a small cell is a bridge, the smallest cell shown in its row or
+// column is hidden too; while such a set adds up to less than the minimum (a minimum cut finds
+// it), the smallest cell shown with one end in the set of vertices is. If that cannot help (every
+// cell around it is a whole row or column), the table shows no cell.
+// Checked against a rank test on random tables (summary_test.cc). Not covered: what someone who
+// knows every participant's attributes can infer by combining one-dimensional breakdowns.
 //
 // `already_hidden` (empty, or one per cell) are cells hidden for another reason (their respondents,
 // when the counts are one question's answers): they count as hidden in every total, and are not
@@ -174,8 +190,13 @@ class PrePostPairing {
   // Call after every AddPre.
   void AddPost(const sv::Response& response);
 
-  // pairs, unpaired counts and the paired figures.
-  void Fill(v1::ComparePrePostResponse* out) const;
+  // Pairs, unpaired counts, max_score, min_cell_size and the paired figures. With `min_cell_size`
+  // > 0 (anonymous tests, as MinCellSize() accepted it), when the pairs, or those who took only
+  // the pre-test or only the post-test, are at least one and fewer than that, every figure is
+  // withheld (suppressed, with "fewer than 5 pairs", "fewer than 5 took only the pre-test" or
+  // "fewer than 5 took only the post-test"): a test's own mean score less the paired mean would
+  // describe those few. The counts stay.
+  void Fill(int min_cell_size, v1::ComparePrePostResponse* out) const;
 
  private:
   PairedScores scores_;
@@ -184,6 +205,14 @@ class PrePostPairing {
   int64_t unpaired_pre_without_key_ = 0;
   int64_t unpaired_post_ = 0;
 };
+
+// The items of a pre/post comparison (call after PrePostPairing::Fill): each quiz question of the
+// post-test that the pre-test also asks (same key), in the post-test's order, with its % correct
+// in each test. With `min_cell_size` > 0, an item answered by at least one and fewer than that in
+// either test is suppressed (FewerAnswersReason), and when the comparison is suppressed every item
+// is, with its reason.
+void FillPrePostItems(const SurveyAggregator& pre, const SurveyAggregator& post, int min_cell_size,
+                      v1::ComparePrePostResponse* out);
 
 // What a survey summary is made of besides its responses.
 struct SurveySummaryInput {

@@ -2,8 +2,9 @@
 // (scale order with zero counts, top-two-box, net promoter score, % of respondents rather than of
 // selections, themes most frequent first, quiz items), missing counts, which cells a breakdown
 // suppresses (and the complementary cells), which questions' figures an anonymous survey withholds
-// (overall and per cell, complements included), pre/post pairing by pair key, and the sentences of
-// a report. Every expected figure is worked out by hand in the comments.
+// (overall and per cell, complements included), pre/post pairing by pair key (and the figures
+// anonymous tests withhold), and the sentences of a report. Every expected figure is worked out by
+// hand in the comments.
 #include "services/aggregation/summary.h"
 
 #include <gmock/gmock.h>
@@ -589,6 +590,61 @@ TEST(SuppressedCellsTest, ACellAloneInItsColumnIsNoComplement) {
               ElementsAre(true, true, true, false, true, false, false));
 }
 
+TEST(SuppressedCellsTest, TheHiddenCellsOfATotalAddUpToNoneOrToTheMinimum) {
+  // 1 and 2 are small and hide each other, but the total less the two 10s would give their
+  // figures together: those of 3 people. The smallest cell shown, the first 10, joins them (13).
+  EXPECT_THAT(SuppressedCells(OneDimension({"A", "B", "C", "D"}), {1, 2, 10, 10}, 5),
+              ElementsAre(true, true, true, false));
+  // With a minimum of 10, 4 and 4 make 8: 12 joins them (20).
+  EXPECT_THAT(SuppressedCells(OneDimension({"A", "B", "C", "D"}), {4, 4, 12, 30}, 10),
+              ElementsAre(true, true, true, false));
+
+  //          cso  gov  int
+  //   MY      2    3   12
+  //   TH      1    9   14
+  //   VN     12    8   15
+  // Every total is shown (by country 17, 24, 35; by sector 15, 20, 41). MY cso, MY gov and TH cso
+  // are small; row TH then takes TH gov (9). That hides two cells or none in every row and
+  // column, but column cso's total less VN cso gives MY cso and TH cso together: 3 people. So
+  // VN cso (12) joins them, and row VN, now hiding one cell, takes VN gov (8). The rows now hide
+  // 5, 10 and 20 respondents, the columns 15, 20 and 0.
+  EXPECT_THAT(SuppressedCells({{"MY", "cso"},
+                               {"MY", "gov"},
+                               {"MY", "int"},
+                               {"TH", "cso"},
+                               {"TH", "gov"},
+                               {"TH", "int"},
+                               {"VN", "cso"},
+                               {"VN", "gov"},
+                               {"VN", "int"}},
+                              {2, 3, 12, 1, 9, 14, 12, 8, 15}, 5),
+              ElementsAre(true, true, false, true, true, false, true, true, false));
+}
+
+TEST(SuppressedCellsTest, NoCombinationOfTotalsGivesASumBelowTheMinimum) {
+  //          c1   c2   c3
+  //   r1     10    1   20
+  //   r2     10   20    2
+  //   r3     20   10   10
+  // r1 c2 and r2 c3 are small; rows r1 and r2 take r1 c1 and r2 c1, columns c2 and c3 take r3 c2
+  // and r3 c3. Every row and column then hides 0 or at least 5 respondents (r1 11, r2 12, r3 20,
+  // c1 20, c2 11, c3 12), and the six hidden cells make one cycle, so none follows from the
+  // totals. But r1's total plus r2's less c1's (each less the cells shown) is r1 c2 + r2 c3: the
+  // figures of 3 people. A cell shown in r1, r2 or c1 joins them: r1 c3, the first of the
+  // smallest (20).
+  EXPECT_THAT(SuppressedCells({{"r1", "c1"},
+                               {"r1", "c2"},
+                               {"r1", "c3"},
+                               {"r2", "c1"},
+                               {"r2", "c2"},
+                               {"r2", "c3"},
+                               {"r3", "c1"},
+                               {"r3", "c2"},
+                               {"r3", "c3"}},
+                              {10, 1, 20, 10, 20, 2, 20, 10, 10}, 5),
+              ElementsAre(true, true, true, true, false, true, false, true, true));
+}
+
 // Random tables: whatever is chosen, every small cell is hidden, no total (overall, row or column)
 // with two or more cells hides exactly one of them, and no row or column whose total the
 // one-dimensional breakdown hides is shown in full.
@@ -677,12 +733,13 @@ TEST(BreakdownTest, CellsInValueOrderWithAndWithoutSuppression) {
   EXPECT_DOUBLE_EQ(cells[1].score().mean(), 3.0);
   EXPECT_DOUBLE_EQ(cells[3].score().mean(), 1.0);
 
-  // Anonymous: "" (1) and TH (2) are small; two are hidden, so no complement is needed.
+  // Anonymous: "" (1) and TH (2) are small and hide each other, but the total less MY and VN
+  // would give their figures together, those of 3 people: MY (6), the smaller, is hidden too.
   cells = by_country.Cells(true, 5);
   ASSERT_EQ(cells.size(), 4u);
   EXPECT_TRUE(cells[0].suppressed());
+  EXPECT_TRUE(cells[1].suppressed());
   EXPECT_TRUE(cells[2].suppressed());
-  EXPECT_FALSE(cells[1].suppressed());
   EXPECT_FALSE(cells[3].suppressed());
   EXPECT_EQ(cells[2].respondents(), 2);  // the count stays; the figures go
   EXPECT_THAT(cells[2].questions(), IsEmpty());
@@ -869,6 +926,31 @@ TEST(WithheldQuestionTest, ACellsFewAnswersAreWithheldWithTheirComplement) {
   }
 }
 
+TEST(WithheldQuestionTest, TheWithheldAnswersOfATotalAddUpToNoneOrToTheMinimum) {
+  const sv::Survey survey = ParseSurvey(kCommentSurvey);
+  Breakdown by(survey, {Dimension::kCountry});
+  // Respondents: ID 6, MY 6, TH 8, VN 9, all shown. Comments: ID 1, MY 2, TH 7, VN 8 (18 in all,
+  // shown). ID's and MY's are withheld and protect each other from subtraction one by one, but
+  // the overall comment figures less TH's and VN's would give theirs together: 3 answers. So the
+  // smaller of the others, TH (7), is withheld too, as complementary; VN is shown.
+  for (int i = 0; i < 6; ++i) by.Add(CommentResponse("ID", i < 1 ? "Only judge" : ""));
+  for (int i = 0; i < 6; ++i) by.Add(CommentResponse("MY", i < 2 ? "Good" : ""));
+  for (int i = 0; i < 8; ++i) by.Add(CommentResponse("TH", i < 7 ? "Good" : ""));
+  for (int i = 0; i < 9; ++i) by.Add(CommentResponse("VN", i < 8 ? "Good" : ""));
+  const std::vector<v1::BreakdownCell> cells = by.Cells(true, 5);
+  ASSERT_EQ(cells.size(), 4u);  // ID, MY, TH, VN
+  std::vector<std::string> comment;
+  for (const v1::BreakdownCell& cell : cells) {
+    ASSERT_FALSE(cell.suppressed()) << cell.values(0);
+    EXPECT_FALSE(cell.questions(0).suppressed());
+    const v1::QuestionSummary& q = cell.questions(1);
+    comment.push_back(q.suppressed() ? q.suppressed_reason()
+                                     : absl::StrCat(q.free_text().answered(), " shown"));
+  }
+  EXPECT_THAT(comment, ElementsAre("fewer than 5 answers", "fewer than 5 answers", "complementary",
+                                   "8 shown"));
+}
+
 TEST(WithheldQuestionTest, CellsHiddenWholeCountAsHiddenAndEmptyCellsTakeNoPart) {
   const sv::Survey survey = ParseSurvey(kCommentSurvey);
   Breakdown by(survey, {Dimension::kCountry});
@@ -926,7 +1008,7 @@ TEST(PrePostPairingTest, PairsByKeyAndCountsTheUnpairedOnBothSides) {
   pairing.AddPost(Scored("k4", 3));  // no pre-test
   pairing.AddPost(Scored("", 1));
   v1::ComparePrePostResponse out;
-  pairing.Fill(&out);
+  pairing.Fill(0, &out);
   EXPECT_EQ(out.pairs(), 2);
   EXPECT_EQ(out.unpaired_pre(), 2);
   EXPECT_EQ(out.unpaired_post(), 2);
@@ -951,7 +1033,7 @@ TEST(PrePostPairingTest, NothingPairedHasOnlyCounts) {
   pairing.AddPost(Scored("", 2));
   pairing.AddPost(Scored("k", 2));
   v1::ComparePrePostResponse out;
-  pairing.Fill(&out);
+  pairing.Fill(0, &out);
   EXPECT_EQ(out.pairs(), 0);
   EXPECT_EQ(out.unpaired_pre(), 1);
   EXPECT_EQ(out.unpaired_post(), 2);
@@ -961,6 +1043,120 @@ TEST(PrePostPairingTest, NothingPairedHasOnlyCounts) {
   EXPECT_FALSE(out.has_wilcoxon_p_value());
   EXPECT_THAT(PrePostHighlights(out),
               ElementsAre("3 responses could not be paired (1 pre-test only, 2 post-test only)."));
+}
+
+// `pairs` people who took both tests (scores 1 then 2), `pre_only` only the pre-test, `post_only`
+// only the post-test, filled with `min_cell_size`.
+v1::ComparePrePostResponse Compared(int pairs, int pre_only, int post_only, int min_cell_size) {
+  PrePostPairing pairing(3);
+  for (int i = 0; i < pairs; ++i) pairing.AddPre(Scored(absl::StrCat("k", i), 1 + i % 2));
+  for (int i = 0; i < pre_only; ++i) pairing.AddPre(Scored(absl::StrCat("pre", i), 1));
+  for (int i = 0; i < pairs; ++i) pairing.AddPost(Scored(absl::StrCat("k", i), 2 + i % 2));
+  for (int i = 0; i < post_only; ++i) pairing.AddPost(Scored(absl::StrCat("post", i), 3));
+  v1::ComparePrePostResponse out;
+  pairing.Fill(min_cell_size, &out);
+  return out;
+}
+
+// No figure, only the counts.
+void ExpectWithheld(const v1::ComparePrePostResponse& c, const std::string& reason) {
+  EXPECT_TRUE(c.suppressed());
+  EXPECT_EQ(c.suppressed_reason(), reason);
+  EXPECT_EQ(c.max_score(), 3);
+  EXPECT_FALSE(c.has_mean_pre());
+  EXPECT_FALSE(c.has_mean_post());
+  EXPECT_FALSE(c.has_mean_gain());
+  EXPECT_FALSE(c.has_gain_ci_low());
+  EXPECT_FALSE(c.has_gain_ci_high());
+  EXPECT_FALSE(c.has_normalized_gain());
+  EXPECT_FALSE(c.has_wilcoxon_p_value());
+  for (const std::string& sentence : PrePostHighlights(c)) {
+    EXPECT_THAT(sentence, ::testing::Not(HasSubstr("mean"))) << sentence;
+  }
+}
+
+TEST(PrePostPairingTest, AnonymousTestsWithholdTheFiguresOfFewerPeopleThanTheMinimum) {
+  // 3 pairs: their mean scores would describe 3 people. The counts stay.
+  v1::ComparePrePostResponse c = Compared(3, 0, 0, 5);
+  EXPECT_EQ(c.pairs(), 3);
+  EXPECT_EQ(c.min_cell_size(), 5);
+  ExpectWithheld(c, "fewer than 5 pairs");
+  EXPECT_THAT(PrePostHighlights(c), IsEmpty());
+
+  // 6 pairs, but 2 took only the pre-test: the pre-test's own mean score (of 8) less the paired
+  // mean (of 6) would give those 2's. The sentence of counts stays.
+  c = Compared(6, 2, 0, 5);
+  EXPECT_EQ(c.pairs(), 6);
+  EXPECT_EQ(c.unpaired_pre(), 2);
+  ExpectWithheld(c, "fewer than 5 took only the pre-test");
+  EXPECT_THAT(PrePostHighlights(c),
+              ElementsAre("2 responses could not be paired (2 pre-test only, 0 post-test only)."));
+  // Likewise 1 who took only the post-test.
+  ExpectWithheld(Compared(6, 5, 1, 5), "fewer than 5 took only the post-test");
+  // A raised minimum.
+  ExpectWithheld(Compared(6, 0, 0, 7), "fewer than 7 pairs");
+
+  // At least the minimum everywhere, or nobody (nothing to protect): every figure.
+  for (const v1::ComparePrePostResponse& shown :
+       {Compared(6, 5, 0, 5), Compared(5, 0, 0, 5), Compared(0, 5, 6, 5)}) {
+    EXPECT_FALSE(shown.suppressed());
+    EXPECT_EQ(shown.suppressed_reason(), "");
+    EXPECT_EQ(shown.min_cell_size(), 5);
+  }
+  c = Compared(6, 5, 0, 5);
+  EXPECT_DOUBLE_EQ(c.mean_pre(), 1.5);
+  EXPECT_DOUBLE_EQ(c.mean_post(), 2.5);
+  EXPECT_TRUE(c.has_wilcoxon_p_value());
+  EXPECT_THAT(PrePostHighlights(c)[0], HasSubstr("6 participants took both tests"));
+
+  // Not anonymous (no minimum): every figure, however few.
+  c = Compared(2, 1, 1, 0);
+  EXPECT_FALSE(c.suppressed());
+  EXPECT_EQ(c.min_cell_size(), 0);
+  EXPECT_DOUBLE_EQ(c.mean_gain(), 1.0);
+}
+
+TEST(PrePostItemsTest, ItemsOfFewAnswersAndItemsOfAWithheldComparisonHaveNoFigures) {
+  const sv::Survey survey = ParseSurvey(kQuizSurvey);
+  SurveyAggregator pre(survey), post(survey);
+  // q1: 6 answers in each test (3 then 5 correct); q2: 6 before, 3 after.
+  for (int i = 0; i < 6; ++i) {
+    pre.Add(QuizResponse(3, i < 3 ? "a" : "b", "b"));
+    post.Add(QuizResponse(3, i < 5 ? "a" : "b", i < 3 ? "b" : ""));
+  }
+  v1::ComparePrePostResponse c;
+  FillPrePostItems(pre, post, 5, &c);
+  ASSERT_EQ(c.items_size(), 2);  // the quiz questions, not "overall"
+  EXPECT_EQ(c.items(0).key(), "q1");
+  EXPECT_FALSE(c.items(0).suppressed());
+  EXPECT_DOUBLE_EQ(c.items(0).percent_correct_pre(), 50.0);
+  EXPECT_NEAR(c.items(0).percent_correct_post(), 500.0 / 6, 1e-12);
+  EXPECT_EQ(c.items(1).key(), "q2");
+  EXPECT_EQ(c.items(1).text(), "Q2");
+  EXPECT_TRUE(c.items(1).suppressed());
+  EXPECT_EQ(c.items(1).suppressed_reason(), "fewer than 5 answers");
+  EXPECT_FALSE(c.items(1).has_percent_correct_pre());
+  EXPECT_FALSE(c.items(1).has_percent_correct_post());
+
+  // Not anonymous: both.
+  c.Clear();
+  FillPrePostItems(pre, post, 0, &c);
+  ASSERT_EQ(c.items_size(), 2);
+  EXPECT_FALSE(c.items(1).suppressed());
+  EXPECT_DOUBLE_EQ(c.items(1).percent_correct_post(), 100.0);
+
+  // A withheld comparison withholds every item, with its reason.
+  c.Clear();
+  c.set_suppressed(true);
+  c.set_suppressed_reason("fewer than 5 pairs");
+  FillPrePostItems(pre, post, 5, &c);
+  ASSERT_EQ(c.items_size(), 2);
+  for (const v1::PrePostItem& item : c.items()) {
+    EXPECT_TRUE(item.suppressed()) << item.key();
+    EXPECT_EQ(item.suppressed_reason(), "fewer than 5 pairs");
+    EXPECT_FALSE(item.has_percent_correct_pre());
+    EXPECT_FALSE(item.has_percent_correct_post());
+  }
 }
 
 // --- Sentences
@@ -1133,7 +1329,7 @@ TEST(PrePostHighlightsTest, GainSentence) {
   pairing.AddPost(Scored("k1", 3));
   pairing.AddPost(Scored("k2", 2));
   v1::ComparePrePostResponse out;
-  pairing.Fill(&out);
+  pairing.Fill(0, &out);
   EXPECT_THAT(PrePostHighlights(out),
               ElementsAre("2 participants took both tests: the mean score rose from 1.5 to 2.5 of "
                           "3 (mean gain 1.00, 95% CI -11.71 to 13.71; normalised gain 0.67; "
@@ -1236,17 +1432,38 @@ int Rank(std::vector<std::vector<double>> rows) {
   return rank;
 }
 
+// The sets of at least one of `cells` (indices into a vector of counts) whose counts add up to
+// less than `below`.
+std::vector<std::vector<size_t>> SetsBelow(const std::vector<size_t>& cells,
+                                           const std::vector<int64_t>& counts, int64_t below) {
+  std::vector<std::vector<size_t>> sets;
+  std::vector<size_t> set;
+  auto extend = [&](auto& self, size_t from, int64_t sum) -> void {
+    for (size_t j = from; j < cells.size(); ++j) {
+      if (sum + counts[cells[j]] >= below) continue;
+      set.push_back(cells[j]);
+      sets.push_back(set);
+      self(self, j + 1, sum + counts[cells[j]]);
+      set.pop_back();
+    }
+  };
+  extend(extend, 0, 0);
+  return sets;
+}
+
 // Random two-way tables: whatever the totals shown (every row and column total that the
 // one-dimensional breakdowns show, and the overall one), no small cell's count can be solved for,
 // by any combination of them: its unit vector is not in the span of the totals' equations over the
-// hidden cells.
+// hidden cells. Nor can the sum of any set of hidden cells smaller than the minimum (such a set is
+// made of small cells only); in particular, the hidden cells of each total shown (and of the rows
+// or columns whose totals are hidden, together) add up to 0 or to at least the minimum.
 TEST(SuppressedCellsTest, NoSmallCellFollowsFromAnyCombinationOfTotals) {
   uint64_t state = 987654321;
   auto next = [&state](int bound) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
     return static_cast<int>((state >> 33) % static_cast<uint64_t>(bound));
   };
-  int solvable = 0, checked = 0, withheld = 0;
+  int solvable = 0, checked = 0, withheld = 0, sets = 0;
   for (int trial = 0; trial < 2000; ++trial) {
     std::vector<std::vector<std::string>> values;
     std::vector<int64_t> respondents;
@@ -1270,6 +1487,10 @@ TEST(SuppressedCellsTest, NoSmallCellFollowsFromAnyCombinationOfTotals) {
     // The equations: one per total that is shown, over the hidden cells it covers.
     std::vector<std::vector<double>> equations;
     equations.push_back(std::vector<double>(unknowns.size(), 1.0));  // overall
+    // The hidden respondents of each known total: "all", a row or column shown, and per dimension
+    // the rows hidden in the one-dimensional breakdown together ("hidden rows 0").
+    std::map<std::string, int64_t> hidden_sum;
+    for (size_t i = 0; i < values.size(); ++i) hidden_sum["all"] += hidden[i] ? respondents[i] : 0;
     for (size_t d = 0; d < 2; ++d) {
       std::map<std::string, int64_t> totals;
       for (size_t i = 0; i < values.size(); ++i) totals[values[i][d]] += respondents[i];
@@ -1281,6 +1502,11 @@ TEST(SuppressedCellsTest, NoSmallCellFollowsFromAnyCombinationOfTotals) {
       }
       const std::vector<bool> total_hidden = SuppressedCells(names, sums, 5);
       for (size_t t = 0; t < names.size(); ++t) {
+        const std::string group =
+            total_hidden[t] ? absl::StrCat("hidden rows ", d) : absl::StrCat(d, " ", names[t][0]);
+        for (size_t i = 0; i < values.size(); ++i) {
+          if (hidden[i] && values[i][d] == names[t][0]) hidden_sum[group] += respondents[i];
+        }
         if (total_hidden[t]) continue;
         std::vector<double> equation(unknowns.size(), 0.0);
         for (size_t u = 0; u < unknowns.size(); ++u) {
@@ -1289,22 +1515,38 @@ TEST(SuppressedCellsTest, NoSmallCellFollowsFromAnyCombinationOfTotals) {
         equations.push_back(std::move(equation));
       }
     }
+    for (const auto& [group, sum] : hidden_sum) {
+      EXPECT_TRUE(sum == 0 || sum >= 5) << "trial " << trial << ": " << group << " hides " << sum;
+    }
     const int rank = Rank(equations);
+    std::vector<size_t> small;  // positions in `unknowns`
+    std::vector<int64_t> counts;
     for (size_t u = 0; u < unknowns.size(); ++u) {
-      if (respondents[unknowns[u]] >= 5) continue;
-      ++checked;
+      counts.push_back(respondents[unknowns[u]]);
+      if (counts.back() < 5) small.push_back(u);
+    }
+    for (const std::vector<size_t>& set : SetsBelow(small, counts, 5)) {
+      if (set.size() == 1) {
+        ++checked;
+      } else {
+        ++sets;
+      }
       std::vector<std::vector<double>> with = equations;
-      std::vector<double> unit(unknowns.size(), 0.0);
-      unit[u] = 1.0;
-      with.push_back(unit);
+      std::vector<double> indicator(unknowns.size(), 0.0);
+      std::string names;
+      for (size_t u : set) {
+        indicator[u] = 1.0;
+        absl::StrAppend(&names, " ", values[unknowns[u]][0], "/", values[unknowns[u]][1]);
+      }
+      with.push_back(indicator);
       if (Rank(with) == rank) {
         ++solvable;
-        ADD_FAILURE() << "trial " << trial << ": the small cell " << values[unknowns[u]][0] << "/"
-                      << values[unknowns[u]][1] << " follows from the totals";
+        ADD_FAILURE() << "trial " << trial << ": the sum of" << names << " follows from the totals";
       }
     }
   }
   EXPECT_GT(checked, 500);
+  EXPECT_GT(sets, 500);      // sets of two small cells or more
   EXPECT_LT(withheld, 400);  // most tables still show something
   EXPECT_EQ(solvable, 0);
 }
@@ -1312,9 +1554,10 @@ TEST(SuppressedCellsTest, NoSmallCellFollowsFromAnyCombinationOfTotals) {
 // The same for one question's answer counts, withheld as Breakdown::Cells withholds them: random
 // two-way tables of respondents and of answers (0 to the respondents), the cells hidden whole for
 // their respondents, then per question the cells with fewer answers than the minimum and their
-// complements. No withheld small count (1 to 4 answers) follows from the question's totals shown:
-// the overall one, and each row's or column's that the one-dimensional breakdown shows (neither
-// hidden whole there nor withheld). A cell nobody answered in counts as known (0).
+// complements. No withheld small count (1 to 4 answers), nor any sum of withheld counts below 5,
+// follows from the question's totals shown: the overall one, and each row's or column's that the
+// one-dimensional breakdown shows (neither hidden whole there nor withheld). A cell nobody
+// answered in counts as known (0).
 TEST(SuppressedCellsTest, NoSmallAnswerCountFollowsFromTheQuestionsTotals) {
   uint64_t state = 24681357;
   auto next = [&state](int bound) {
@@ -1340,7 +1583,7 @@ TEST(SuppressedCellsTest, NoSmallAnswerCountFollowsFromTheQuestionsTotals) {
     for (size_t j = 0; j < at.size(); ++j) out[at[j]] = out[at[j]] || result[j];
     return out;
   };
-  int solvable = 0, checked = 0;
+  int solvable = 0, checked = 0, sets = 0;
   for (int trial = 0; trial < 1500; ++trial) {
     std::vector<std::vector<std::string>> values;
     std::vector<int64_t> respondents, answers;
@@ -1392,22 +1635,35 @@ TEST(SuppressedCellsTest, NoSmallAnswerCountFollowsFromTheQuestionsTotals) {
       }
     }
     const int rank = Rank(equations);
+    std::vector<size_t> small;  // positions in `unknowns`
+    std::vector<int64_t> counts;
     for (size_t u = 0; u < unknowns.size(); ++u) {
-      if (answers[unknowns[u]] >= 5) continue;
-      ++checked;
+      counts.push_back(answers[unknowns[u]]);
+      if (counts.back() < 5) small.push_back(u);
+    }
+    for (const std::vector<size_t>& set : SetsBelow(small, counts, 5)) {
+      if (set.size() == 1) {
+        ++checked;
+      } else {
+        ++sets;
+      }
       std::vector<std::vector<double>> with = equations;
-      std::vector<double> unit(unknowns.size(), 0.0);
-      unit[u] = 1.0;
-      with.push_back(unit);
+      std::vector<double> indicator(unknowns.size(), 0.0);
+      std::string names;
+      for (size_t u : set) {
+        indicator[u] = 1.0;
+        absl::StrAppend(&names, " ", values[unknowns[u]][0], "/", values[unknowns[u]][1]);
+      }
+      with.push_back(indicator);
       if (Rank(with) == rank) {
         ++solvable;
-        ADD_FAILURE() << "trial " << trial << ": the small answer count of "
-                      << values[unknowns[u]][0] << "/" << values[unknowns[u]][1]
+        ADD_FAILURE() << "trial " << trial << ": the answer count of" << names
                       << " follows from the totals";
       }
     }
   }
   EXPECT_GT(checked, 500);
+  EXPECT_GT(sets, 100);
   EXPECT_EQ(solvable, 0);
 }
 

@@ -306,6 +306,9 @@ TEST_F(ReportHtmlTest, ChromiumShowsTheOtherReports) {
   const std::vector<Case> cases = {
       {"prepost.html", RenderReport(SamplePrePost(), ReportFormat::kHtml), 2,
        "95% CI of the mean gain\t2.05 to 3.29"},
+      {"prepost-withheld.html", RenderReport(SamplePrePostWithheld(), ReportFormat::kHtml), 0,
+       "No figures: suppressed (fewer than 5 took only the pre-test), as the tests are "
+       "anonymous."},
       {"participation.html", RenderReport(SampleParticipation(), ReportFormat::kHtml), 7,
        "9 distinct chairs and speakers on the agenda."},
       {"compare.html", RenderReport(SampleCompareEvents(), ReportFormat::kHtml), 1,

@@ -7,7 +7,8 @@
 //    minimum cell size only upward; an identified survey is not suppressed. The figures of a
 //    question answered by fewer than the minimum, overall and per cell (with complements), and
 //    the quiz score of too few responses, withheld.
-//  - A linked pre/post test answered with tokens, paired by person.
+//  - A linked pre/post test answered with tokens, paired by person; anonymous tests withhold every
+//    figure when fewer than the minimum took both, or only one of them.
 //  - The participation report (statuses, attendance per day, speakers by gender), with and
 //    without the agenda service.
 //  - A question followed across events.
@@ -490,10 +491,11 @@ class AggregationServerTest : public ::testing::Test {
   }
 
   grpc::Status ComparePrePost(const std::string& pre, const std::string& post,
-                              agg::ComparePrePostResponse* response) {
+                              agg::ComparePrePostResponse* response, int min_cell_size = 0) {
     agg::ComparePrePostRequest request;
     request.set_pre_survey_id(pre);
     request.set_post_survey_id(post);
+    request.set_min_cell_size(min_cell_size);
     auto context = NewCallContext();
     return stub_->ComparePrePost(context.get(), request, response);
   }
@@ -908,26 +910,43 @@ TEST_F(AggregationServerTest, PrePostPairsThePeopleWhoTookBothWithOneToken) {
                                     reg::GENDER_FEMALE)
                          .id());
   }
-  const sv::Survey pre = CreateSurvey(event_id_, kPreTest);
-  std::string post_json = kPreTest;
-  absl::StrReplaceAll(
-      {{"SURVEY_KIND_PRE_TEST", "SURVEY_KIND_POST_TEST"}, {"UNCAC pre-test", "UNCAC post-test"}},
-      &post_json);
-  const sv::Survey post = CreateSurvey(event_id_, post_json, pre.id());
-  const std::map<std::string, std::string> tokens = IssueTokens(pre.id());
-  ASSERT_EQ(tokens.size(), 10u);
-  // 0..5 take both tests, 6 and 7 only the pre-test, 8 only the post-test, 9 neither.
+  // A pre-test and its post-test from `pre_json`.
+  auto create = [&](const std::string& pre_json) {
+    const sv::Survey pre = CreateSurvey(event_id_, pre_json);
+    std::string post_json = pre_json;
+    absl::StrReplaceAll(
+        {{"SURVEY_KIND_PRE_TEST", "SURVEY_KIND_POST_TEST"}, {"UNCAC pre-test", "UNCAC post-test"}},
+        &post_json);
+    return std::make_pair(pre, CreateSurvey(event_id_, post_json, pre.id()));
+  };
+  // Person i's answers to both tests, with the pre-test's tokens (which serve the post-test too):
+  // 0..5 take both, 6 and 7 only the pre-test, 8 only the post-test, 9 neither; or, with
+  // `everyone`, all ten take both.
+  auto take = [&](const sv::Survey& pre, const sv::Survey& post, bool everyone) {
+    const std::map<std::string, std::string> tokens = IssueTokens(pre.id());
+    ASSERT_EQ(tokens.size(), 10u);
+    for (int i = 0; i < 10; ++i) {
+      if (everyone || i <= 7) Submit(pre.id(), tokens.at(people[i]), QuizAnswers(PreCorrect(i)));
+      if (everyone || i <= 5 || i == 8) {
+        Submit(post.id(), tokens.at(people[i]), QuizAnswers(PostCorrect(i)));
+      }
+    }
+  };
+  // Identified tests: every figure.
+  std::string identified_json = kPreTest;
+  identified_json.replace(identified_json.find("\"anonymous\": true"), 17, "\"anonymous\": false");
+  const auto [pre, post] = create(identified_json);
+  ASSERT_FALSE(pre.anonymous());
+  take(pre, post, /*everyone=*/false);
   std::vector<double> pre_scores, post_scores;
   int pre_correct[3] = {0, 0, 0}, post_correct[3] = {0, 0, 0};
   int pre_count = 0, post_count = 0;
   for (int i = 0; i <= 8; ++i) {
     if (i <= 7) {
-      Submit(pre.id(), tokens.at(people[i]), QuizAnswers(PreCorrect(i)));
       ++pre_count;
       for (int q = 0; q < 3; ++q) pre_correct[q] += PreCorrect(i)[q] ? 1 : 0;
     }
     if (i <= 5 || i == 8) {
-      Submit(post.id(), tokens.at(people[i]), QuizAnswers(PostCorrect(i)));
       ++post_count;
       for (int q = 0; q < 3; ++q) post_correct[q] += PostCorrect(i)[q] ? 1 : 0;
     }
@@ -946,6 +965,8 @@ TEST_F(AggregationServerTest, PrePostPairsThePeopleWhoTookBothWithOneToken) {
   EXPECT_EQ(c.unpaired_pre(), 2);
   EXPECT_EQ(c.unpaired_post(), 1);
   EXPECT_EQ(c.max_score(), 4);
+  EXPECT_EQ(c.min_cell_size(), 0);  // none applied
+  EXPECT_FALSE(c.suppressed());
   double mean_pre = 0, mean_post = 0;
   std::vector<double> gains;
   for (size_t i = 0; i < pre_scores.size(); ++i) {
@@ -967,6 +988,7 @@ TEST_F(AggregationServerTest, PrePostPairsThePeopleWhoTookBothWithOneToken) {
   ASSERT_EQ(c.items_size(), 3);
   for (int q = 0; q < 3; ++q) {
     EXPECT_EQ(c.items(q).key(), absl::StrCat("q", q + 1));
+    EXPECT_FALSE(c.items(q).suppressed());
     EXPECT_NEAR(c.items(q).percent_correct_pre(), 100.0 * pre_correct[q] / pre_count, 1e-12);
     EXPECT_NEAR(c.items(q).percent_correct_post(), 100.0 * post_correct[q] / post_count, 1e-12);
   }
@@ -974,8 +996,65 @@ TEST_F(AggregationServerTest, PrePostPairsThePeopleWhoTookBothWithOneToken) {
               ElementsAre(HasSubstr("6 participants took both tests"),
                           "3 responses could not be paired (2 pre-test only, 1 post-test only)."));
 
-  // The post-test as the pre-test, or an evaluation as the post-test: refused, naming the field.
+  // The same answers to anonymous tests: 2 took only the pre-test, whose own mean score (of 8)
+  // less the paired mean (of 6) would give those 2's. Every figure is withheld, items included,
+  // and no sentence gives one; the counts stay.
+  const auto [anonymous_pre, anonymous_post] = create(kPreTest);
+  ASSERT_TRUE(anonymous_pre.anonymous());
+  take(anonymous_pre, anonymous_post, /*everyone=*/false);
+  agg::ComparePrePostResponse withheld;
+  status = ComparePrePost(anonymous_pre.id(), anonymous_post.id(), &withheld);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(withheld.pairs(), 6);
+  EXPECT_EQ(withheld.unpaired_pre(), 2);
+  EXPECT_EQ(withheld.unpaired_post(), 1);
+  EXPECT_EQ(withheld.max_score(), 4);
+  EXPECT_EQ(withheld.min_cell_size(), 5);
+  EXPECT_TRUE(withheld.suppressed());
+  EXPECT_EQ(withheld.suppressed_reason(), "fewer than 5 took only the pre-test");
+  EXPECT_FALSE(withheld.has_mean_pre());
+  EXPECT_FALSE(withheld.has_mean_post());
+  EXPECT_FALSE(withheld.has_mean_gain());
+  EXPECT_FALSE(withheld.has_gain_ci_low());
+  EXPECT_FALSE(withheld.has_normalized_gain());
+  EXPECT_FALSE(withheld.has_wilcoxon_p_value());
+  ASSERT_EQ(withheld.items_size(), 3);
+  for (const agg::PrePostItem& item : withheld.items()) {
+    EXPECT_TRUE(item.suppressed()) << item.key();
+    EXPECT_EQ(item.suppressed_reason(), "fewer than 5 took only the pre-test");
+    EXPECT_FALSE(item.has_percent_correct_pre());
+    EXPECT_FALSE(item.has_percent_correct_post());
+  }
+  EXPECT_THAT(withheld.highlights(),
+              ElementsAre("3 responses could not be paired (2 pre-test only, 1 post-test only)."));
+
+  // Anonymous tests that all ten took: figures, as for identified tests; unless the minimum is
+  // raised above the pairs. It is never lowered.
+  const auto [all_pre, all_post] = create(kPreTest);
+  take(all_pre, all_post, /*everyone=*/true);
+  agg::ComparePrePostResponse all;
+  ASSERT_TRUE(ComparePrePost(all_pre.id(), all_post.id(), &all).ok());
+  EXPECT_EQ(all.pairs(), 10);
+  EXPECT_EQ(all.min_cell_size(), 5);
+  EXPECT_FALSE(all.suppressed());
+  EXPECT_TRUE(all.has_mean_gain());
+  ASSERT_EQ(all.items_size(), 3);
+  for (const agg::PrePostItem& item : all.items()) {
+    EXPECT_FALSE(item.suppressed()) << item.key();
+    EXPECT_TRUE(item.has_percent_correct_pre()) << item.key();
+  }
+  EXPECT_THAT(all.highlights(), ElementsAre(HasSubstr("10 participants took both tests")));
+  agg::ComparePrePostResponse eleven;
+  ASSERT_TRUE(ComparePrePost(all_pre.id(), all_post.id(), &eleven, 11).ok());
+  EXPECT_EQ(eleven.min_cell_size(), 11);
+  EXPECT_EQ(eleven.suppressed_reason(), "fewer than 11 pairs");
+  EXPECT_FALSE(eleven.has_mean_gain());
+  EXPECT_THAT(eleven.highlights(), IsEmpty());
   agg::ComparePrePostResponse refused;
+  EXPECT_THAT(ComparePrePost(all_pre.id(), all_post.id(), &refused, 3),
+              GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("min_cell_size")));
+
+  // The post-test as the pre-test, or an evaluation as the post-test: refused, naming the field.
   EXPECT_THAT(ComparePrePost(post.id(), pre.id(), &refused),
               GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("pre_survey_id")));
   const sv::Survey evaluation = CreateSurvey(event_id_, kBreakdownSurvey);

@@ -61,6 +61,14 @@ void AnswerTally::Add(const v1::Response& response, int64_t seq, int sign) {
   }
 }
 
+void AnswerTally::Merge(const AnswerTally& other) {
+  for (const auto& [key, change] : other.changes_) {
+    CountChange& mine = changes_[key];
+    mine.count += change.count;
+    mine.first_seq = std::min(mine.first_seq, change.first_seq);
+  }
+}
+
 v1::CountAnswersResponse AnswerCountsOf(const v1::Survey& survey, std::vector<StoredCount> counts) {
   std::stable_sort(counts.begin(), counts.end(), [](const StoredCount& a, const StoredCount& b) {
     return a.first_seq < b.first_seq;

@@ -56,8 +56,12 @@ class AnswerTally {
   // to be replaced).
   void Add(const v1::Response& response, int64_t seq, int sign = 1);
 
+  // Adds every change of `other`.
+  void Merge(const AnswerTally& other);
+
   const absl::btree_map<CountKey, CountChange>& changes() const { return changes_; }
   bool empty() const { return changes_.empty(); }
+  void clear() { changes_.clear(); }
 
  private:
   void Count(std::string question_key, CountKind kind, std::string value, int64_t seq, int sign);

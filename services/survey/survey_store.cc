@@ -295,8 +295,26 @@ absl::Status SurveyStore::UseToken(absl::string_view survey_id, absl::string_vie
   return absl::OkStatus();
 }
 
-absl::Status SurveyStore::InsertOne(const v1::Response& response, bool anonymous,
-                                    AnswerTally& tally) {
+void SurveyStore::WriteReleased() {
+  for (auto& [survey_id, tally] : write_counts_) batch_counts_[survey_id].Merge(tally);
+  write_counts_.clear();
+}
+
+void SurveyStore::WriteRolledBack() { write_counts_.clear(); }
+
+absl::Status SurveyStore::BeforeCommit() {
+  for (const auto& [survey_id, tally] : batch_counts_) {
+    CONVENE_RETURN_IF_ERROR(AddCounts(survey_id, tally));
+  }
+  return absl::OkStatus();
+}
+
+void SurveyStore::BatchEnded() {
+  write_counts_.clear();
+  batch_counts_.clear();
+}
+
+absl::Status SurveyStore::InsertOne(const v1::Response& response, bool anonymous) {
   if (anonymous && !response.participant_id().empty()) {
     return absl::InternalError("storage: an anonymous response must not carry a participant id");
   }
@@ -305,27 +323,24 @@ absl::Status SurveyStore::InsertOne(const v1::Response& response, bool anonymous
       .BindText(2, response.survey_id())
       .BindBlob(3, response.SerializeAsString());
   CONVENE_RETURN_IF_ERROR(stmt.Run());
-  tally.Add(response, sqlite3_last_insert_rowid(db_->handle()));
+  write_counts_[response.survey_id()].Add(response, sqlite3_last_insert_rowid(db_->handle()));
   return absl::OkStatus();
 }
 
 absl::Status SurveyStore::InsertResponse(const v1::Response& response, bool anonymous) {
-  AnswerTally tally;
-  CONVENE_RETURN_IF_ERROR(InsertOne(response, anonymous, tally));
-  return AddCounts(response.survey_id(), tally);
+  return InsertOne(response, anonymous);
 }
 
 absl::Status SurveyStore::InsertResponses(absl::string_view survey_id,
                                           const std::vector<v1::Response>& responses,
                                           bool anonymous) {
-  AnswerTally tally;
   for (const v1::Response& response : responses) {
     if (response.survey_id() != survey_id) {
       return absl::InternalError("storage: responses of another survey in one insert");
     }
-    CONVENE_RETURN_IF_ERROR(InsertOne(response, anonymous, tally));
+    CONVENE_RETURN_IF_ERROR(InsertOne(response, anonymous));
   }
-  return AddCounts(survey_id, tally);
+  return absl::OkStatus();
 }
 
 absl::Status SurveyStore::UpdateResponse(const v1::Response& response) {
@@ -347,7 +362,8 @@ absl::Status SurveyStore::UpdateResponse(const v1::Response& response) {
   Statement stmt(*db_, kUpdateResponseSql);
   stmt.BindBlob(1, response.SerializeAsString()).BindText(2, response.id());
   CONVENE_RETURN_IF_ERROR(stmt.Run());
-  return AddCounts(response.survey_id(), tally);
+  write_counts_[response.survey_id()].Merge(tally);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::CountAnswersResponse> SurveyStore::AnswerCounts(const v1::Survey& survey) {

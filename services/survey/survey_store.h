@@ -13,6 +13,7 @@
 #ifndef CONVENE_SERVICES_SURVEY_SURVEY_STORE_H_
 #define CONVENE_SERVICES_SURVEY_SURVEY_STORE_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,7 +42,10 @@ using sqlite::Page;
 // the first answer cannot be replayed; the message tells the respondent it was recorded.
 absl::Status TokenUsedError();
 
-class SurveyStore {
+// Answer counts change with every stored response, many of which share a batch (group commit):
+// the store adds each write's changes up in memory and writes them once per batch, just before its
+// COMMIT (sqlite::BatchHooks), instead of a row update per answer per response.
+class SurveyStore : private sqlite::BatchHooks {
  public:
   static absl::StatusOr<std::unique_ptr<SurveyStore>> Open(const std::string& path);
 
@@ -102,14 +106,27 @@ class SurveyStore {
  private:
   // Counts the responses stored before the answer_counts table existed, once.
   absl::Status CountStoredAnswers();
+  // Writes the changes to the survey's counts.
   absl::Status AddCounts(absl::string_view survey_id, const AnswerTally& tally);
-  absl::Status InsertOne(const v1::Response& response, bool anonymous, AnswerTally& tally);
+  absl::Status InsertOne(const v1::Response& response, bool anonymous);
+
+  // sqlite::BatchHooks: the write's changes join the batch's, which are written before COMMIT.
+  void WriteReleased() override;
+  void WriteRolledBack() override;
+  absl::Status BeforeCommit() override;
+  void BatchEnded() override;
 
   explicit SurveyStore(std::unique_ptr<sqlite::Database> db)
-      : serial_(std::move(db)), db_(&serial_.db()) {}
+      : serial_(std::move(db)), db_(&serial_.db()) {
+    serial_.SetBatchHooks(this);
+  }
 
   sqlite::SerialDatabase serial_;
   sqlite::Database* db_;  // serial_'s connection
+  // Changes to the counts by survey id: of the write running, and of the writes released into the
+  // open batch. Used with the connection held.
+  std::map<std::string, AnswerTally> write_counts_;
+  std::map<std::string, AnswerTally> batch_counts_;
 };
 
 }  // namespace convene::survey

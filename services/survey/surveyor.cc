@@ -360,60 +360,58 @@ absl::Status Surveyor::SubmitResponse(const v1::SubmitResponseRequest& request,
                                                       StateName(survey.state()),
                                                       "; it takes responses only while open"));
   };
-  v1::Survey survey;
-  TokenRecord token;
-  {
-    auto lock = store_->LockForRead();
-    CONVENE_ASSIGN_OR_RETURN(survey, LoadSurvey(request.survey_id()));
+  std::vector<v1::Answer> answers(request.answers().begin(), request.answers().end());
+  // Registration's attributes for a token issued before tokens kept them.
+  std::optional<v1::RespondentAttributes> asked;
+  // One write reads the survey and the token, checks and stores: the token's single use is decided
+  // there. A token without attributes takes a second turn, after asking registration without
+  // holding the store.
+  for (int turn = 0; turn < 2; ++turn) {
+    auto txn = store_->BeginWrite();
+    CONVENE_RETURN_IF_ERROR(txn->status());
+    CONVENE_ASSIGN_OR_RETURN(v1::Survey survey, LoadSurvey(request.survey_id()));
     CONVENE_RETURN_IF_ERROR(check_state(survey));
-    CONVENE_ASSIGN_OR_RETURN(std::optional<TokenRecord> found,
+    CONVENE_ASSIGN_OR_RETURN(std::optional<TokenRecord> token,
                              store_->FindToken(survey.id(), hash));
-    if (!found) {
+    if (!token) {
       return absl::PermissionDeniedError(absl::StrCat("token: not valid for survey ", survey.id()));
     }
-    token = *std::move(found);
-  }
-  if (token.used) {
-    return TokenUsedError();
-  }
-  std::vector<v1::Answer> answers(request.answers().begin(), request.answers().end());
-  CONVENE_RETURN_IF_ERROR(ValidateAnswers(survey, answers));
-  v1::Response stored;
-  stored.set_survey_id(survey.id());
-  if (!survey.anonymous()) stored.set_participant_id(token.participant_id);
-  if (token.attributes) {
-    // As registration had them when the token was issued: no call to registration per answer.
-    *stored.mutable_attributes() = *std::move(token.attributes);
-  } else {
-    // A token from before tokens kept them: asked of registration, outside the store's lock.
-    absl::StatusOr<reg::Participant> participant =
-        registration_->GetParticipant(token.participant_id);
-    if (!participant.ok() && !absl::IsNotFound(participant.status())) return participant.status();
-    if (participant.ok()) *stored.mutable_attributes() = AttributesOf(*participant);
-  }
-  const auto [score, max_score] = QuizScore(survey, answers);
-  stored.set_score(score);
-  stored.set_max_score(max_score);
-  for (v1::Answer& answer : answers) *stored.add_answers() = std::move(answer);
-  stored.set_source(v1::RESPONSE_SOURCE_TOKEN);
+    if (token->used) return TokenUsedError();
+    CONVENE_RETURN_IF_ERROR(ValidateAnswers(survey, answers));
+    if (!token->attributes && !asked) {
+      txn.reset();
+      absl::StatusOr<reg::Participant> participant =
+          registration_->GetParticipant(token->participant_id);
+      if (!participant.ok() && !absl::IsNotFound(participant.status())) {
+        return participant.status();
+      }
+      asked = participant.ok() ? AttributesOf(*participant) : v1::RespondentAttributes();
+      continue;
+    }
 
-  auto txn = store_->BeginWrite();
-  CONVENE_RETURN_IF_ERROR(txn->status());
-  // The survey may have closed meanwhile; the token may have been used by a concurrent call, which
-  // UseToken's conditional update decides.
-  CONVENE_ASSIGN_OR_RETURN(survey, LoadSurvey(request.survey_id()));
-  CONVENE_RETURN_IF_ERROR(check_state(survey));
-  CONVENE_RETURN_IF_ERROR(store_->UseToken(survey.id(), hash));
-  if (!survey.linked_survey_id().empty()) {
-    CONVENE_ASSIGN_OR_RETURN(std::string secret, store_->Secret());
-    stored.set_pair_key(PairKey(secret, PairScope(survey), request.token()));
+    v1::Response stored;
+    stored.set_survey_id(survey.id());
+    if (!survey.anonymous()) stored.set_participant_id(token->participant_id);
+    // As registration had them when the token was issued: no call to registration per answer.
+    *stored.mutable_attributes() = token->attributes ? *std::move(token->attributes) : *asked;
+    const auto [score, max_score] = QuizScore(survey, answers);
+    stored.set_score(score);
+    stored.set_max_score(max_score);
+    for (v1::Answer& answer : answers) *stored.add_answers() = std::move(answer);
+    stored.set_source(v1::RESPONSE_SOURCE_TOKEN);
+    CONVENE_RETURN_IF_ERROR(store_->UseToken(survey.id(), hash));
+    if (!survey.linked_survey_id().empty()) {
+      CONVENE_ASSIGN_OR_RETURN(std::string secret, store_->Secret());
+      stored.set_pair_key(PairKey(secret, PairScope(survey), request.token()));
+    }
+    stored.set_id(NewId("rsp"));
+    ToTimestamp(SubmitTime(options_.now(), survey.anonymous()), stored.mutable_submit_time());
+    CONVENE_RETURN_IF_ERROR(store_->InsertResponse(stored, survey.anonymous()));
+    CONVENE_RETURN_IF_ERROR(txn->Commit());
+    *response->mutable_response() = std::move(stored);
+    return absl::OkStatus();
   }
-  stored.set_id(NewId("rsp"));
-  ToTimestamp(SubmitTime(options_.now(), survey.anonymous()), stored.mutable_submit_time());
-  CONVENE_RETURN_IF_ERROR(store_->InsertResponse(stored, survey.anonymous()));
-  CONVENE_RETURN_IF_ERROR(txn->Commit());
-  *response->mutable_response() = std::move(stored);
-  return absl::OkStatus();
+  return absl::InternalError("survey: the token's attributes could not be read");
 }
 
 absl::Status Surveyor::ImportResponses(const v1::ImportResponsesRequest& request,

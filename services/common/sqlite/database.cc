@@ -357,7 +357,8 @@ absl::Status SerialDatabase::JoinBatch() {
 void SerialDatabase::EndBatch() {
   absl::Status status;
   if (batch_writes_ > 0) {
-    status = db_->Execute("COMMIT");
+    if (hooks_ != nullptr) status = hooks_->BeforeCommit();
+    if (status.ok()) status = db_->Execute("COMMIT");
     if (status.ok()) {
       ++stats_.commits;
       stats_.writes += batch_writes_;
@@ -381,6 +382,7 @@ void SerialDatabase::CloseBatch(absl::Status status) {
   const std::shared_ptr<Batch> done = std::move(batch_);
   batch_ = nullptr;
   batch_writes_ = 0;
+  if (hooks_ != nullptr) hooks_->BatchEnded();
   batch_done_.notify_all();
   // The deferred writes' answers (DeferredCommits::Then): quick, and none touches the database.
   for (auto& callback : callbacks) callback(done->status);
@@ -484,6 +486,7 @@ SerialDatabase::WriteTransaction::WriteTransaction(SerialDatabase& owner) : owne
 SerialDatabase::WriteTransaction::~WriteTransaction() {
   if (!lock_.owns_lock()) return;  // Commit() has run
   Database& db = *owner_.db_;
+  if (open_ && owner_.hooks_ != nullptr) owner_.hooks_->WriteRolledBack();
   if (open_ && owner_.batch_ != nullptr) {
     // Undo this write alone; when that fails SQLite has rolled back the whole batch by itself.
     if (sqlite3_get_autocommit(db.db_) != 0 ||
@@ -514,11 +517,13 @@ absl::Status SerialDatabase::WriteTransaction::Commit() {
   if (!released.ok() || batch == nullptr || sqlite3_get_autocommit(db.db_) != 0) {
     // SQLite rolled the batch back by itself after a failed statement: this write is lost with the
     // rest of the batch.
+    if (owner_.hooks_ != nullptr) owner_.hooks_->WriteRolledBack();
     absl::Status status = BatchFailure(db.last_error_.ok() ? released : db.last_error_);
     owner_.CloseBatch(status);
     lock_.unlock();
     return status;
   }
+  if (owner_.hooks_ != nullptr) owner_.hooks_->WriteReleased();
   ++owner_.batch_writes_;
   return owner_.FinishWrite(lock_, std::move(batch));
 }

@@ -261,6 +261,21 @@ absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read) {
 //     with their error if their batch was refused.
 class DeferredCommits;
 
+// What a store may keep in memory for the open batch and write once, just before the batch's
+// COMMIT, instead of once per write (counters many writes change, say). The calls come with the
+// connection held, in this order for each write: the store changes its pending state while the
+// write runs, then WriteReleased() (the write joined the batch) or WriteRolledBack() (it did not);
+// for the batch, BeforeCommit() (an error refuses the whole batch) and then BatchEnded(), whether
+// the batch was committed or not.
+class BatchHooks {
+ public:
+  virtual ~BatchHooks() = default;
+  virtual void WriteReleased() = 0;
+  virtual void WriteRolledBack() = 0;
+  virtual absl::Status BeforeCommit() = 0;
+  virtual void BatchEnded() = 0;
+};
+
 class SerialDatabase {
  public:
   // A batch's COMMIT waits for no more writes than this, however many are queued.
@@ -302,6 +317,9 @@ class SerialDatabase {
 
   // The connection; use it only while holding a WriteTransaction or a ReadLock.
   Database& db() { return *db_; }
+
+  // Calls `hooks` (which must outlive this) as BatchHooks says; set once, before any write.
+  void SetBatchHooks(BatchHooks* hooks) { hooks_ = hooks; }
 
   // Writes committed, and the batch COMMITs that committed them, since the database was opened.
   struct Stats {
@@ -348,6 +366,7 @@ class SerialDatabase {
   // Threads in BeginWrite() waiting for mu_: a write leaves its batch open for them.
   std::atomic<int> writers_waiting_{0};
   std::unique_ptr<Database> db_;
+  BatchHooks* hooks_ = nullptr;
   std::shared_ptr<Batch> batch_;  // the open batch, or null
   int batch_writes_ = 0;          // writes released into the open batch
   Stats stats_;

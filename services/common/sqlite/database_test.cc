@@ -336,6 +336,62 @@ TEST(SerialDatabaseTest, ADeferredWriteIsAnsweredOnlyOnceItsBatchIsCommitted) {
   EXPECT_TRUE(answered);
 }
 
+// Records the BatchHooks calls, and writes a row of its own before each COMMIT.
+struct RecordingHooks : BatchHooks {
+  explicit RecordingHooks(SerialDatabase& serial) : serial(serial) {}
+  void WriteReleased() override { calls.push_back("released"); }
+  void WriteRolledBack() override { calls.push_back("rolled back"); }
+  absl::Status BeforeCommit() override {
+    calls.push_back("before commit");
+    Statement insert(serial.db(), kInsertT);
+    insert.BindText(1, absl::StrCat("batch", ++batches)).BindInt64(2, 0);
+    return insert.Run();
+  }
+  void BatchEnded() override { calls.push_back("ended"); }
+
+  SerialDatabase& serial;
+  std::vector<std::string> calls;
+  int batches = 0;
+};
+
+TEST(SerialDatabaseTest, BatchHooksSeeEachWriteReleasedOrRolledBackThenTheCommit) {
+  const std::string path = convene::testing::MakeTempDir("db") + "/x.db";
+  auto serial = OpenSerial(path);
+  RecordingHooks hooks(*serial);
+  serial->SetBatchHooks(&hooks);
+  auto first = serial->BeginWrite();
+  ASSERT_THAT(first->status(), IsOk());
+  {
+    Statement insert(serial->db(), kInsertT);
+    insert.BindText(1, "a").BindInt64(2, 1);
+    ASSERT_THAT(insert.Run(), IsOk());
+  }
+  std::thread second([&] {
+    auto txn = serial->BeginWrite();  // joins the first's batch, then ends without Commit()
+    Statement insert(serial->db(), kInsertT);
+    insert.BindText(1, "b").BindInt64(2, 1);
+    EXPECT_THAT(insert.Run(), IsOk());
+  });
+  AwaitWaitingWriters(*serial, 1);
+  std::thread third([&] { EXPECT_THAT(WriteOne(*serial, "c"), IsOk()); });
+  AwaitWaitingWriters(*serial, 2);
+  EXPECT_THAT(first->Commit(), IsOk());
+  second.join();
+  third.join();
+  // The second and third writes take the connection in either order.
+  ASSERT_EQ(hooks.calls.size(), 5u);
+  EXPECT_EQ(hooks.calls[0], "released");
+  EXPECT_THAT(std::vector<std::string>(hooks.calls.begin() + 1, hooks.calls.begin() + 3),
+              ::testing::UnorderedElementsAre("released", "rolled back"));
+  EXPECT_EQ(hooks.calls[3], "before commit");
+  EXPECT_EQ(hooks.calls[4], "ended");
+  EXPECT_EQ(serial->stats().commits, 1);
+  first.reset();
+  serial.reset();
+  std::unique_ptr<Database> reopened = OpenFile(path);
+  EXPECT_EQ(Count(*reopened), 3);  // "a", "c" and the hook's "batch1"; not "b"
+}
+
 TEST(SerialDatabaseTest, AWriteEndingWithoutCommitLeavesNothing) {
   const std::string path = convene::testing::MakeTempDir("db") + "/x.db";
   auto serial = OpenSerial(path);

@@ -80,6 +80,9 @@ start() {
     if [ "$name" = aggregation ]; then
       flags+=(--survey_addr="$(address_of survey:50054)" --agenda_addr="$(address_of agenda:50052)")
     fi
+    # Extra flags for every service (say --worker_threads=8), from CONVENE_SERVICE_FLAGS.
+    read -r -a extra <<<"${CONVENE_SERVICE_FLAGS:-}"
+    flags+=("${extra[@]}")
     nohup "$bin/convene-$name" "${flags[@]}" >>"$data/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$data/run/$name.pid"
   done

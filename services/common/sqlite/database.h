@@ -239,7 +239,8 @@ absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read) {
 //
 // Group commit. A write is acknowledged only once it is on disk, yet writes that arrive together
 // share one COMMIT and so one fsync. The connection keeps one batch transaction open (BEGIN
-// IMMEDIATE, taken by the batch's first write) and each WriteTransaction is a SAVEPOINT inside it.
+// IMMEDIATE, taken by the batch's first write, which is the transaction itself) and each later
+// WriteTransaction is a SAVEPOINT inside it.
 // Commit() releases the savepoint into the batch, then either commits the batch itself, when no
 // other write is waiting for the connection (or the batch holds kMaxBatchWrites writes), or leaves
 // the connection to the waiting writer and sleeps until a later write (or a reader) has committed
@@ -305,7 +306,11 @@ class SerialDatabase {
     SerialDatabase& owner_;
     std::unique_lock<std::mutex> lock_;
     absl::Status status_;
-    bool open_ = false;  // true while this write's savepoint is open
+    bool open_ = false;  // true while this write is open (not committed or rolled back)
+    // Whether the write is a SAVEPOINT: only when the batch already holds writes. The first write
+    // of a batch is the batch's transaction itself, undone by rolling the batch back; it so spares
+    // SQLite the copy of every page it changes that a savepoint keeps (slow for a large import).
+    bool savepoint_ = false;
   };
   using ReadLock = std::unique_lock<std::mutex>;
 

@@ -20,6 +20,7 @@
 #include "services/common/ids.h"
 #include "services/common/server.h"
 #include "services/common/status.h"
+#include "services/common/unary.h"
 
 namespace convene {
 namespace {
@@ -314,7 +315,9 @@ absl::StatusOr<Caller> Gatekeeper::Authenticate(const grpc::ServerContextBase& c
       }
       auto known = verifiers_.find(token->credential_id);
       if (known == verifiers_.end() && refresh_ && now - last_refresh_ > absl::Milliseconds(500)) {
-        // Perhaps created a moment ago: fetch the list once more before refusing.
+        // Perhaps created a moment ago: fetch the list once more before refusing (from a worker:
+        // the fetch waits for registration).
+        if (OnSerialThread()) return NeedsWorker();
         last_refresh_ = now;
         std::function<void()> refresh = refresh_;
         lock.unlock();

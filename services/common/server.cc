@@ -179,6 +179,7 @@ int ServeUntilSignalled(const std::vector<grpc::Service*>& services) {
   // Made here, with the shutdown signals already blocked, so that no worker takes them.
   SetServerWorkerThreads(std::clamp(absl::GetFlag(FLAGS_worker_threads), 1, 1024));
   ServerWorkers();
+  ServerSerialThread();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(listen, credentials, &port);

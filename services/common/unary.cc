@@ -3,6 +3,8 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/cord.h"
+
 namespace convene {
 
 bool CallGate::Enter() {
@@ -59,7 +61,120 @@ void WorkerPool::Work() {
 
 namespace {
 std::atomic<int> worker_threads{64};
+thread_local bool on_serial_thread = false;
+constexpr char kNeedsWorkerUrl[] = "type.convene.dev/needs-worker";
 }  // namespace
+
+namespace {
+// The answers the serial thread's current round has to give (SerialThread::Work), or null on any
+// other thread.
+thread_local std::vector<std::function<void()>>* serial_answers = nullptr;
+}  // namespace
+
+SerialThread::SerialThread() : answerer_(1) {
+  std::thread([this] {
+    on_serial_thread = true;
+    Work();
+  }).detach();
+}
+
+void SerialThread::Run(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    tasks_.push_back(std::move(task));
+  }
+  ready_.notify_one();
+}
+
+bool SerialThread::Answer(std::function<void()> answer) {
+  if (serial_answers == nullptr) return false;
+  serial_answers->push_back(std::move(answer));
+  return true;
+}
+
+void SerialThread::Work() {
+  std::deque<std::function<void()>> running;
+  std::vector<std::function<void()>> answers;
+  serial_answers = &answers;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      ready_.wait(lock, [this] { return !tasks_.empty(); });
+      running.swap(tasks_);
+    }
+    {
+      // The writes of the calls run from here until the queue is empty (or kMaxHeldCalls have
+      // run) share a batch, committed when `held` goes.
+      sqlite::HeldBatches held;
+      for (int ran = 0; ran < kMaxHeldCalls;) {
+        while (!running.empty() && ran < kMaxHeldCalls) {
+          std::function<void()> task = std::move(running.front());
+          running.pop_front();
+          task();
+          ++ran;
+        }
+        if (!running.empty()) break;
+        std::lock_guard<std::mutex> lock(mu_);
+        if (tasks_.empty()) break;
+        running.swap(tasks_);
+      }
+    }
+    if (!running.empty()) {
+      // Left for the next round, ahead of what arrives meanwhile.
+      std::lock_guard<std::mutex> lock(mu_);
+      while (!running.empty()) {
+        tasks_.push_front(std::move(running.back()));
+        running.pop_back();
+      }
+    }
+    if (!answers.empty()) {
+      answerer_.Run([batch = std::move(answers)] {
+        for (const std::function<void()>& answer : batch) answer();
+      });
+      answers.clear();
+    }
+  }
+}
+
+SerialThread& ServerSerialThread() {
+  static SerialThread* thread = new SerialThread();
+  return *thread;
+}
+
+bool OnSerialThread() { return on_serial_thread; }
+
+absl::Status NeedsWorker() {
+  absl::Status status(absl::StatusCode::kUnavailable,
+                      "internal: the call must run on a worker thread");
+  status.SetPayload(kNeedsWorkerUrl, absl::Cord("1"));
+  return status;
+}
+
+bool IsNeedsWorker(const absl::Status& status) {
+  return !status.ok() && status.GetPayload(kNeedsWorkerUrl).has_value();
+}
+
+namespace internal {
+
+bool Admit(grpc::ServerUnaryReactor* reactor) {
+  if (ServerCalls().Enter()) return true;
+  reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                               "the service is shutting down; retry on another instance"));
+  return false;
+}
+
+void FinishWhenStored(grpc::ServerUnaryReactor* reactor, sqlite::DeferredCommits& deferred,
+                      const absl::Status& status) {
+  deferred.Then([reactor, status](const absl::Status& stored) {
+    auto finish = [reactor, outcome = status.ok() ? stored : status] {
+      ServerCalls().Leave();
+      reactor->Finish(ToGrpcStatus(outcome));
+    };
+    if (!SerialThread::Answer(finish)) finish();
+  });
+}
+
+}  // namespace internal
 
 void SetServerWorkerThreads(int threads) { worker_threads = threads; }
 

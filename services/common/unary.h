@@ -23,7 +23,9 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <type_traits>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -78,23 +80,119 @@ WorkerPool& ServerWorkers();
 // Sets how many threads ServerWorkers() gets; only before its first use.
 void SetServerWorkerThreads(int threads);
 
+// One thread running queued calls one after another: ServeLocal's. The writes of calls queued
+// together share one batch (sqlite::HeldBatches) with no thread handing the connection to another:
+// the batch is committed when the queue runs dry or kMaxHeldCalls calls have run, and the calls
+// in it are answered, from a thread of its own, once it is on disk. Thread-safe.
+class SerialThread {
+ public:
+  static constexpr int kMaxHeldCalls = 64;
+
+  SerialThread();
+  SerialThread(const SerialThread&) = delete;
+  SerialThread& operator=(const SerialThread&) = delete;
+  // The thread is left running: it lives as long as the process.
+
+  void Run(std::function<void()> task);
+
+  // On the serial thread: keeps answer() (finishing a call) for a thread of its own, which the
+  // round's answers go to together once its batch is committed, so that the serial thread goes on
+  // with the next calls meanwhile; true. Elsewhere false, and the caller answers itself.
+  static bool Answer(std::function<void()> answer);
+
+ private:
+  void Work();
+
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> tasks_;
+  WorkerPool answerer_;
+};
+
+// The serial thread of this process's server.
+SerialThread& ServerSerialThread();
+
+// True on the serial thread, where nothing may wait for long: code that would (a call to another
+// service, say) returns NeedsWorker() there instead, before writing anything, and ServeLocal runs
+// the whole operation again on a worker.
+bool OnSerialThread();
+absl::Status NeedsWorker();
+bool IsNeedsWorker(const absl::Status& status);
+
+namespace internal {
+
+// Admits the call, or finishes it as UNAVAILABLE while the server shuts down (false).
+bool Admit(grpc::ServerUnaryReactor* reactor);
+
+// Finishes the call with `status` once the writes `deferred` holds are on disk.
+void FinishWhenStored(grpc::ServerUnaryReactor* reactor, sqlite::DeferredCommits& deferred,
+                      const absl::Status& status);
+
+// Runs operation() here and finishes the call. Its writes need not hold this thread until their
+// group commit is on disk: the call is answered from the thread that commits it.
+template <typename Operation>
+void RunCall(grpc::ServerUnaryReactor* reactor, Operation& operation) {
+  sqlite::DeferredCommits deferred;
+  const absl::Status status = operation();
+  FinishWhenStored(reactor, deferred, status);
+}
+
+// operation(caller) after authenticating the caller and checking its role.
+template <typename Operation>
+auto AsCaller(grpc::CallbackServerContext* context, const RoleSet& roles, Operation&& operation) {
+  return
+      [context, roles, operation = std::forward<Operation>(operation)]() mutable -> absl::Status {
+        absl::StatusOr<Caller> caller = ServerGatekeeper().Authenticate(*context);
+        if (!caller.ok()) return caller.status();
+        CONVENE_RETURN_IF_ERROR(CheckRole(*caller, roles));
+        return operation(*caller);
+      };
+}
+
+// operation() for a caller allowed on the event `event_of()` names.
+template <typename EventOf, typename Operation>
+auto ForEvent(EventOf&& event_of, Operation&& operation) {
+  return
+      [event_of = std::forward<EventOf>(event_of), operation = std::forward<Operation>(operation)](
+          const Caller& caller) mutable -> absl::Status {
+        if (!caller.AllEvents()) {
+          absl::StatusOr<std::string> event_id = event_of();
+          if (!event_id.ok()) return event_id.status();
+          CONVENE_RETURN_IF_ERROR(CheckEvent(caller, *event_id));
+        }
+        return operation();
+      };
+}
+
+}  // namespace internal
+
 template <typename Operation>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Operation&& operation) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (!ServerCalls().Enter()) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                 "the service is shutting down; retry on another instance"));
-    return reactor;
-  }
+  if (!internal::Admit(reactor)) return reactor;
   ServerWorkers().Run([reactor, operation = std::forward<Operation>(operation)]() mutable {
-    // The operation's writes need not hold this thread until their group commit is on disk: the
-    // call is answered from the thread that commits it, and this one takes the next call.
+    internal::RunCall(reactor, operation);
+  });
+  return reactor;
+}
+
+// Serve, for an operation that needs nothing but this service's own database: it runs on the
+// serial thread (no hand-over to a worker, no other thread taking the connection between writes),
+// and on a worker only if it returns NeedsWorker(). Not for long work that could run beside other
+// calls (parsing a large import before its write, say).
+template <typename Operation>
+grpc::ServerUnaryReactor* ServeLocal(grpc::CallbackServerContext* context, Operation&& operation) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!internal::Admit(reactor)) return reactor;
+  auto shared = std::make_shared<std::decay_t<Operation>>(std::forward<Operation>(operation));
+  ServerSerialThread().Run([reactor, shared] {
     sqlite::DeferredCommits deferred;
-    const absl::Status status = operation();
-    deferred.Then([reactor, status](const absl::Status& stored) {
-      ServerCalls().Leave();
-      reactor->Finish(ToGrpcStatus(status.ok() ? stored : status));
-    });
+    const absl::Status status = (*shared)();
+    if (IsNeedsWorker(status)) {
+      ServerWorkers().Run([reactor, shared] { internal::RunCall(reactor, *shared); });
+      return;
+    }
+    internal::FinishWhenStored(reactor, deferred, status);
   });
   return reactor;
 }
@@ -105,14 +203,7 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Operation&
 template <typename Operation>
 grpc::ServerUnaryReactor* ServeAs(grpc::CallbackServerContext* context, const RoleSet& roles,
                                   Operation&& operation) {
-  return Serve(
-      context,
-      [context, roles, operation = std::forward<Operation>(operation)]() mutable -> absl::Status {
-        absl::StatusOr<Caller> caller = ServerGatekeeper().Authenticate(*context);
-        if (!caller.ok()) return caller.status();
-        CONVENE_RETURN_IF_ERROR(CheckRole(*caller, roles));
-        return operation(*caller);
-      });
+  return Serve(context, internal::AsCaller(context, roles, std::forward<Operation>(operation)));
 }
 
 // ServeAs for a call about one event: `event_of()` (absl::StatusOr<std::string>) names the event
@@ -122,15 +213,23 @@ grpc::ServerUnaryReactor* ServeFor(grpc::CallbackServerContext* context, const R
                                    EventOf&& event_of, Operation&& operation) {
   return ServeAs(
       context, roles,
-      [event_of = std::forward<EventOf>(event_of), operation = std::forward<Operation>(operation)](
-          const Caller& caller) mutable -> absl::Status {
-        if (!caller.AllEvents()) {
-          absl::StatusOr<std::string> event_id = event_of();
-          if (!event_id.ok()) return event_id.status();
-          CONVENE_RETURN_IF_ERROR(CheckEvent(caller, *event_id));
-        }
-        return operation();
-      });
+      internal::ForEvent(std::forward<EventOf>(event_of), std::forward<Operation>(operation)));
+}
+
+// ServeAs and ServeFor on the serial thread (ServeLocal).
+template <typename Operation>
+grpc::ServerUnaryReactor* ServeLocalAs(grpc::CallbackServerContext* context, const RoleSet& roles,
+                                       Operation&& operation) {
+  return ServeLocal(context,
+                    internal::AsCaller(context, roles, std::forward<Operation>(operation)));
+}
+
+template <typename EventOf, typename Operation>
+grpc::ServerUnaryReactor* ServeLocalFor(grpc::CallbackServerContext* context, const RoleSet& roles,
+                                        EventOf&& event_of, Operation&& operation) {
+  return ServeLocalAs(
+      context, roles,
+      internal::ForEvent(std::forward<EventOf>(event_of), std::forward<Operation>(operation)));
 }
 
 }  // namespace convene

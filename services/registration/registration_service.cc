@@ -25,7 +25,7 @@ void HideContactDetails(const Caller& caller, v1::Participant& participant) {
 grpc::ServerUnaryReactor* RegistrationServiceImpl::CreateEvent(
     grpc::CallbackServerContext* context, const v1::CreateEventRequest* request,
     v1::CreateEventResponse* response) {
-  return ServeAs(context, kOrganisers, [=, this](const Caller& caller) -> absl::Status {
+  return ServeLocalAs(context, kOrganisers, [=, this](const Caller& caller) -> absl::Status {
     if (!caller.AllEvents()) {
       return absl::PermissionDeniedError(absl::StrCat(
           caller.Describe(),
@@ -39,7 +39,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::CreateEvent(
 grpc::ServerUnaryReactor* RegistrationServiceImpl::GetEvent(grpc::CallbackServerContext* context,
                                                             const v1::GetEventRequest* request,
                                                             v1::GetEventResponse* response) {
-  return ServeFor(
+  return ServeLocalFor(
       context, kReaders, [=, this] { return request->event_id(); },
       [=, this] { return registry_->GetEvent(*request, response); });
 }
@@ -47,7 +47,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::GetEvent(grpc::CallbackServer
 grpc::ServerUnaryReactor* RegistrationServiceImpl::ListEvents(grpc::CallbackServerContext* context,
                                                               const v1::ListEventsRequest* request,
                                                               v1::ListEventsResponse* response) {
-  return ServeAs(context, kReaders, [=, this](const Caller& caller) -> absl::Status {
+  return ServeLocalAs(context, kReaders, [=, this](const Caller& caller) -> absl::Status {
     CONVENE_RETURN_IF_ERROR(registry_->ListEvents(*request, response));
     // Only the caller's events (a page may then hold fewer than page_size).
     auto* events = response->mutable_events();
@@ -62,7 +62,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::ListEvents(grpc::CallbackServ
 grpc::ServerUnaryReactor* RegistrationServiceImpl::UpdateEvent(
     grpc::CallbackServerContext* context, const v1::UpdateEventRequest* request,
     v1::UpdateEventResponse* response) {
-  return ServeFor(
+  return ServeLocalFor(
       context, kOrganisers, [=, this] { return request->event().id(); },
       [=, this] { return registry_->UpdateEvent(*request, response); });
 }
@@ -70,7 +70,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::UpdateEvent(
 grpc::ServerUnaryReactor* RegistrationServiceImpl::AddParticipant(
     grpc::CallbackServerContext* context, const v1::AddParticipantRequest* request,
     v1::AddParticipantResponse* response) {
-  return ServeFor(
+  return ServeLocalFor(
       context, kOrganisers, [=, this] { return request->participant().event_id(); },
       [=, this] { return registry_->AddParticipant(*request, response); });
 }
@@ -86,7 +86,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::ImportParticipants(
 grpc::ServerUnaryReactor* RegistrationServiceImpl::GetParticipant(
     grpc::CallbackServerContext* context, const v1::GetParticipantRequest* request,
     v1::GetParticipantResponse* response) {
-  return ServeAs(context, kReaders, [=, this](const Caller& caller) -> absl::Status {
+  return ServeLocalAs(context, kReaders, [=, this](const Caller& caller) -> absl::Status {
     CONVENE_RETURN_IF_ERROR(registry_->GetParticipant(*request, response));
     CONVENE_RETURN_IF_ERROR(CheckEvent(caller, response->participant().event_id()));
     HideContactDetails(caller, *response->mutable_participant());
@@ -97,7 +97,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::GetParticipant(
 grpc::ServerUnaryReactor* RegistrationServiceImpl::ListParticipants(
     grpc::CallbackServerContext* context, const v1::ListParticipantsRequest* request,
     v1::ListParticipantsResponse* response) {
-  return ServeAs(context, kReaders, [=, this](const Caller& caller) -> absl::Status {
+  return ServeLocalAs(context, kReaders, [=, this](const Caller& caller) -> absl::Status {
     CONVENE_RETURN_IF_ERROR(CheckEvent(caller, request->event_id()));
     CONVENE_RETURN_IF_ERROR(registry_->ListParticipants(*request, response));
     for (v1::Participant& participant : *response->mutable_participants()) {
@@ -110,7 +110,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::ListParticipants(
 grpc::ServerUnaryReactor* RegistrationServiceImpl::UpdateParticipant(
     grpc::CallbackServerContext* context, const v1::UpdateParticipantRequest* request,
     v1::UpdateParticipantResponse* response) {
-  return ServeFor(
+  return ServeLocalFor(
       context, kOrganisers,
       [=, this] { return registry_->EventOfParticipant(request->participant().id()); },
       [=, this] { return registry_->UpdateParticipant(*request, response); });
@@ -119,7 +119,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::UpdateParticipant(
 grpc::ServerUnaryReactor* RegistrationServiceImpl::CancelParticipant(
     grpc::CallbackServerContext* context, const v1::CancelParticipantRequest* request,
     v1::CancelParticipantResponse* response) {
-  return ServeFor(
+  return ServeLocalFor(
       context, kOrganisers,
       [=, this] { return registry_->EventOfParticipant(request->participant_id()); },
       [=, this] { return registry_->CancelParticipant(*request, response); });
@@ -128,7 +128,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::CancelParticipant(
 grpc::ServerUnaryReactor* RegistrationServiceImpl::CheckInParticipant(
     grpc::CallbackServerContext* context, const v1::CheckInParticipantRequest* request,
     v1::CheckInParticipantResponse* response) {
-  return ServeFor(
+  return ServeLocalFor(
       context, kOrganisers,
       [=, this] { return registry_->EventOfParticipant(request->participant_id()); },
       [=, this] { return registry_->CheckInParticipant(*request, response); });
@@ -137,7 +137,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::CheckInParticipant(
 grpc::ServerUnaryReactor* RegistrationServiceImpl::GetParticipationSummary(
     grpc::CallbackServerContext* context, const v1::GetParticipationSummaryRequest* request,
     v1::GetParticipationSummaryResponse* response) {
-  return ServeFor(
+  return ServeLocalFor(
       context, kReporters, [=, this] { return request->event_id(); },
       [=, this] { return registry_->GetParticipationSummary(*request, response); });
 }
@@ -147,7 +147,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::GetParticipationSummary(
 grpc::ServerUnaryReactor* AuthServiceImpl::CreateCredential(
     grpc::CallbackServerContext* context, const authv1::CreateCredentialRequest* request,
     authv1::CreateCredentialResponse* response) {
-  return ServeAs(context, kOrganisers, [=, this](const Caller& caller) {
+  return ServeLocalAs(context, kOrganisers, [=, this](const Caller& caller) {
     return credentials_->Create(caller, *request, response);
   });
 }
@@ -155,7 +155,7 @@ grpc::ServerUnaryReactor* AuthServiceImpl::CreateCredential(
 grpc::ServerUnaryReactor* AuthServiceImpl::ListCredentials(
     grpc::CallbackServerContext* context, const authv1::ListCredentialsRequest* request,
     authv1::ListCredentialsResponse* response) {
-  return ServeAs(context, kOrganisers, [=, this](const Caller& caller) {
+  return ServeLocalAs(context, kOrganisers, [=, this](const Caller& caller) {
     return credentials_->List(caller, *request, response);
   });
 }
@@ -163,7 +163,7 @@ grpc::ServerUnaryReactor* AuthServiceImpl::ListCredentials(
 grpc::ServerUnaryReactor* AuthServiceImpl::RevokeCredential(
     grpc::CallbackServerContext* context, const authv1::RevokeCredentialRequest* request,
     authv1::RevokeCredentialResponse* response) {
-  return ServeAs(context, kOrganisers, [=, this](const Caller& caller) {
+  return ServeLocalAs(context, kOrganisers, [=, this](const Caller& caller) {
     return credentials_->Revoke(caller, *request, response);
   });
 }
@@ -171,8 +171,8 @@ grpc::ServerUnaryReactor* AuthServiceImpl::RevokeCredential(
 grpc::ServerUnaryReactor* AuthServiceImpl::ListVerifiers(
     grpc::CallbackServerContext* context, const authv1::ListVerifiersRequest* request,
     authv1::ListVerifiersResponse* response) {
-  return ServeAs(context, RoleSet{authv1::ROLE_SERVICE},
-                 [=, this](const Caller&) { return credentials_->ListVerifiers(response); });
+  return ServeLocalAs(context, RoleSet{authv1::ROLE_SERVICE},
+                      [=, this](const Caller&) { return credentials_->ListVerifiers(response); });
 }
 
 }  // namespace convene::registration

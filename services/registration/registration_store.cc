@@ -249,13 +249,15 @@ absl::Status RegistrationStore::InsertParticipant(v1::Participant& p) {
   stmt.BindInt64(14, Micros(p.create_time())).BindInt64(15, Micros(p.update_time()));
   stmt.BindInt64(16, p.arrival());
   CONVENE_RETURN_IF_ERROR(stmt.Run());
-  return WriteAttributes(p);
+  return WriteAttributes(p, /*replace=*/false);
 }
 
-absl::Status RegistrationStore::WriteAttributes(const v1::Participant& p) {
-  Statement remove(*db_, kDeleteAttributesSql);
-  remove.BindText(1, p.id());
-  CONVENE_RETURN_IF_ERROR(remove.Run());
+absl::Status RegistrationStore::WriteAttributes(const v1::Participant& p, bool replace) {
+  if (replace) {
+    Statement remove(*db_, kDeleteAttributesSql);
+    remove.BindText(1, p.id());
+    CONVENE_RETURN_IF_ERROR(remove.Run());
+  }
   for (const auto& [key, value] : p.attributes()) {
     Statement insert(*db_, kInsertAttributeSql);
     insert.BindText(1, p.id()).BindText(2, key).BindText(3, value);
@@ -327,7 +329,7 @@ absl::Status RegistrationStore::UpdateParticipant(const v1::Participant& p) {
   if (stmt.Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("participant ", p.id(), " does not exist"));
   }
-  return WriteAttributes(p);
+  return WriteAttributes(p, /*replace=*/true);
 }
 
 absl::StatusOr<int64_t> RegistrationStore::CountWithStatus(absl::string_view event_id,

@@ -117,7 +117,8 @@ class RegistrationStore {
   explicit RegistrationStore(std::unique_ptr<sqlite::Database> db)
       : serial_(std::move(db)), db_(&serial_.db()) {}
   absl::StatusOr<v1::Participant> ReadParticipantRow(sqlite::Statement& row);
-  absl::Status WriteAttributes(const v1::Participant& participant);
+  // `replace`: the participant may have attributes stored already (an update), which go first.
+  absl::Status WriteAttributes(const v1::Participant& participant, bool replace);
 
   sqlite::SerialDatabase serial_;
   sqlite::Database* db_;  // serial_'s connection

@@ -194,12 +194,17 @@ grpc::ServerUnaryReactor* SurveyServiceImpl::IssueTokens(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* SurveyServiceImpl::SubmitResponse(
     grpc::CallbackServerContext* context, const v1::SubmitResponseRequest* request,
     v1::SubmitResponseResponse* response) {
-  return ServeAs(context, kRespondents, [=, this](const Caller& caller) -> absl::Status {
-    v1::SubmitResponseRequest submitted = *request;
+  return ServeLocalAs(context, kRespondents, [=, this](const Caller& caller) -> absl::Status {
+    const v1::SubmitResponseRequest* submitted = request;
+    v1::SubmitResponseRequest with_token;  // a copy only when the request names no token
     if (caller.role == authv1::ROLE_PARTICIPANT) {
       // A respondent answers with the token it called with.
-      if (submitted.token().empty()) submitted.set_token(caller.survey_token);
-      if (NormalizeToken(submitted.token()) != NormalizeToken(caller.survey_token)) {
+      if (request->token().empty()) {
+        with_token = *request;
+        with_token.set_token(caller.survey_token);
+        submitted = &with_token;
+      }
+      if (NormalizeToken(submitted->token()) != NormalizeToken(caller.survey_token)) {
         return absl::PermissionDeniedError(
             "token: differs from the survey token the call was made with");
       }
@@ -208,7 +213,7 @@ grpc::ServerUnaryReactor* SurveyServiceImpl::SubmitResponse(
                                surveyor_->EventOfSurvey(request->survey_id()));
       CONVENE_RETURN_IF_ERROR(CheckEvent(caller, event_id));
     }
-    absl::Status status = surveyor_->SubmitResponse(submitted, response);
+    absl::Status status = surveyor_->SubmitResponse(*submitted, response);
     // An unknown token is a failed authentication (guessing tokens is rate-limited).
     if (absl::IsPermissionDenied(status)) ServerGatekeeper().RecordFailure(*context);
     return status;

@@ -199,6 +199,7 @@ absl::StatusOr<std::string> SurveyStore::Secret() {
 }
 
 absl::Status SurveyStore::InsertSurvey(const v1::Survey& survey) {
+  ForgetSurveys();
   Statement stmt(*db_, kInsertSurveySql);
   stmt.BindText(1, survey.id())
       .BindText(2, survey.event_id())
@@ -207,6 +208,7 @@ absl::Status SurveyStore::InsertSurvey(const v1::Survey& survey) {
 }
 
 absl::Status SurveyStore::UpdateSurvey(const v1::Survey& survey) {
+  ForgetSurveys();
   Statement stmt(*db_, kUpdateSurveySql);
   stmt.BindBlob(1, survey.SerializeAsString()).BindText(2, survey.id());
   CONVENE_RETURN_IF_ERROR(stmt.Run());
@@ -217,11 +219,21 @@ absl::Status SurveyStore::UpdateSurvey(const v1::Survey& survey) {
 }
 
 absl::StatusOr<v1::Survey> SurveyStore::GetSurvey(absl::string_view survey_id) {
+  auto cached = surveys_.find(survey_id);
+  if (cached != surveys_.end()) return cached->second;
   Statement stmt(*db_, kSelectSurveySql);
   stmt.BindText(1, survey_id);
   CONVENE_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return absl::NotFoundError(absl::StrCat("survey ", survey_id, " does not exist"));
-  return sqlite::ColumnMessage<v1::Survey>(stmt, 0);
+  CONVENE_ASSIGN_OR_RETURN(v1::Survey survey, sqlite::ColumnMessage<v1::Survey>(stmt, 0));
+  if (surveys_.size() >= kCachedSurveys) surveys_.clear();
+  surveys_.emplace(survey.id(), survey);
+  return survey;
+}
+
+void SurveyStore::ForgetSurveys() {
+  surveys_.clear();
+  surveys_written_ = true;
 }
 
 absl::StatusOr<std::vector<v1::Survey>> SurveyStore::SurveysOfEvent(absl::string_view event_id) {
@@ -300,7 +312,11 @@ void SurveyStore::WriteReleased() {
   write_counts_.clear();
 }
 
-void SurveyStore::WriteRolledBack() { write_counts_.clear(); }
+void SurveyStore::WriteRolledBack() {
+  write_counts_.clear();
+  // What was read of the surveys after the write changed one may be undone now.
+  if (surveys_written_) surveys_.clear();
+}
 
 absl::Status SurveyStore::BeforeCommit() {
   for (const auto& [survey_id, tally] : batch_counts_) {
@@ -312,6 +328,9 @@ absl::Status SurveyStore::BeforeCommit() {
 void SurveyStore::BatchEnded() {
   write_counts_.clear();
   batch_counts_.clear();
+  // The batch may not have been committed.
+  if (surveys_written_) surveys_.clear();
+  surveys_written_ = false;
 }
 
 absl::Status SurveyStore::InsertOne(const v1::Response& response, bool anonymous) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "convene/survey/v1/survey.pb.h"
@@ -109,6 +110,8 @@ class SurveyStore : private sqlite::BatchHooks {
   // Writes the changes to the survey's counts.
   absl::Status AddCounts(absl::string_view survey_id, const AnswerTally& tally);
   absl::Status InsertOne(const v1::Response& response, bool anonymous);
+  // Empties the survey cache before a survey is written.
+  void ForgetSurveys();
 
   // sqlite::BatchHooks: the write's changes join the batch's, which are written before COMMIT.
   void WriteReleased() override;
@@ -127,6 +130,12 @@ class SurveyStore : private sqlite::BatchHooks {
   // open batch. Used with the connection held.
   std::map<std::string, AnswerTally> write_counts_;
   std::map<std::string, AnswerTally> batch_counts_;
+  // Surveys as parsed from their rows (GetSurvey runs for every response), by id; emptied by every
+  // write of a survey and again when that write's batch ends, whether it was committed or not, so
+  // that nothing read of an uncommitted change outlives it. Used with the connection held.
+  static constexpr size_t kCachedSurveys = 256;
+  absl::flat_hash_map<std::string, v1::Survey> surveys_;
+  bool surveys_written_ = false;  // a survey was written in the open batch
 };
 
 }  // namespace convene::survey

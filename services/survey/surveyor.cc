@@ -19,6 +19,7 @@
 #include "services/common/limits.h"
 #include "services/common/requests.h"
 #include "services/common/status.h"
+#include "services/common/unary.h"
 #include "services/survey/survey_rules.h"
 #include "services/survey/tokens.h"
 
@@ -380,6 +381,8 @@ absl::Status Surveyor::SubmitResponse(const v1::SubmitResponseRequest& request,
     CONVENE_RETURN_IF_ERROR(ValidateAnswers(survey, answers));
     if (!token->attributes && !asked) {
       txn.reset();
+      // Nothing is written yet; the call to registration waits, which a worker may do.
+      if (OnSerialThread()) return NeedsWorker();
       absl::StatusOr<reg::Participant> participant =
           registration_->GetParticipant(token->participant_id);
       if (!participant.ok() && !absl::IsNotFound(participant.status())) {

@@ -767,6 +767,31 @@ TEST_F(SurveyServerTest, RegistrationDownStopsIssuingNotAnsweringAndRecoversWith
   EXPECT_TRUE(Submit(id, tokens.at(people_[0]), GoodAnswers()).ok());
 }
 
+// Tokens issued by an older version kept no attributes: answering with one asks registration for
+// them (from a worker thread: the serial thread, where submissions run, never waits on another
+// service), and is refused as unavailable while registration is down.
+TEST_F(SurveyServerTest, ATokenWithoutAttributesAsksRegistrationForThem) {
+  const std::string id = CreateAndOpen(kEvaluation);
+  auto tokens = Issue(id);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2((data_dir_ + "/survey/survey.db").c_str(), &db, SQLITE_OPEN_READWRITE,
+                              nullptr),
+              SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    EXPECT_EQ(sqlite3_exec(db, "UPDATE tokens SET attributes = NULL", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  sv::Response stored;
+  grpc::Status status = Submit(id, tokens.at(people_[3]), GoodAnswers(), &stored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(stored.attributes().country(), "VN");  // people_[3]'s, from registration
+  registration_->Stop(SIGKILL);
+  EXPECT_THAT(Submit(id, tokens.at(people_[0]), GoodAnswers()),
+              GrpcStatusIs(grpc::StatusCode::UNAVAILABLE, HasSubstr("registration")));
+}
+
 TEST_F(SurveyServerTest, AcknowledgedResponsesSurviveKillMinusNine) {
   const std::string id = CreateAndOpen(kEvaluation);
   auto tokens = Issue(id);

@@ -1,5 +1,6 @@
 #include "services/common/sqlite/database.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -137,6 +138,18 @@ absl::Status Database::Execute(absl::string_view sql) {
     return last_error_;
   }
   return absl::OkStatus();
+}
+
+absl::Status Database::ExecuteOne(const char* sql) {
+  CONVENE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, CachedStatement(sql));
+  const int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+    sqlite3_reset(stmt);
+    return absl::OkStatus();
+  }
+  last_error_ = StorageError(rc, SystemErrno(db_), name_, ExecuteName(sql), sqlite3_errmsg(db_));
+  sqlite3_reset(stmt);
+  return last_error_;
 }
 
 absl::StatusOr<int> Database::SchemaVersion() {
@@ -349,7 +362,7 @@ absl::Status SerialDatabase::JoinBatch() {
   // A transaction still open here was left by a ROLLBACK that failed; it would refuse every BEGIN.
   db_->RollBack();
   db_->last_error_ = absl::OkStatus();
-  CONVENE_RETURN_IF_ERROR(db_->Execute("BEGIN IMMEDIATE"));
+  CONVENE_RETURN_IF_ERROR(db_->ExecuteOne("BEGIN IMMEDIATE"));
   db_->in_transaction_ = true;
   batch_ = std::make_shared<Batch>();
   batch_writes_ = 0;
@@ -360,7 +373,7 @@ void SerialDatabase::EndBatch() {
   absl::Status status;
   if (batch_writes_ > 0) {
     if (hooks_ != nullptr) status = hooks_->BeforeCommit();
-    if (status.ok()) status = db_->Execute("COMMIT");
+    if (status.ok()) status = db_->ExecuteOne("COMMIT");
     if (status.ok()) {
       ++stats_.commits;
       stats_.writes += batch_writes_;
@@ -404,8 +417,14 @@ void SerialDatabase::OnBatchDone(const std::shared_ptr<Batch>& batch,
 
 absl::Status SerialDatabase::FinishWrite(std::unique_lock<std::mutex>& lock,
                                          std::shared_ptr<Batch> batch) {
-  if (batch_ == batch && (writers_waiting_.load() == 0 || batch_writes_ >= kMaxBatchWrites)) {
-    EndBatch();
+  if (batch_ == batch) {
+    HeldBatches* held = HeldBatches::Current();
+    if (batch_writes_ >= kMaxBatchWrites || (held == nullptr && writers_waiting_.load() == 0)) {
+      EndBatch();
+    } else if (held != nullptr &&
+               std::find(held->held_.begin(), held->held_.end(), this) == held->held_.end()) {
+      held->held_.push_back(this);
+    }
   }
   // The connection goes to the next writer now; the COMMIT of this batch may be theirs.
   lock.unlock();
@@ -431,6 +450,8 @@ DeferredCommits* DeferredCommits::Current() { return current_deferred; }
 absl::Status DeferredCommits::AwaitEarlier() {
   absl::Status first;
   for (const auto& [db, batch] : batches_) {
+    // A batch this thread holds open would wait for this thread.
+    if (HeldBatches::Current() != nullptr) db->CommitIfOpen(batch);
     db->AwaitBatch(*batch);
     std::lock_guard<std::mutex> done_lock(db->done_mu_);
     first.Update(batch->status);
@@ -466,6 +487,32 @@ void DeferredCommits::Then(std::function<void(const absl::Status&)> done) {
   batches_.clear();
 }
 
+void SerialDatabase::CommitIfOpen(const std::shared_ptr<Batch>& batch) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (batch_ == batch) EndBatch();
+}
+
+namespace {
+thread_local HeldBatches* current_held = nullptr;
+}  // namespace
+
+HeldBatches::HeldBatches() { current_held = this; }
+
+HeldBatches::~HeldBatches() {
+  Flush();
+  current_held = nullptr;
+}
+
+HeldBatches* HeldBatches::Current() { return current_held; }
+
+void HeldBatches::Flush() {
+  for (SerialDatabase* db : held_) {
+    std::unique_lock<std::mutex> lock(db->mu_);
+    if (db->batch_ != nullptr && db->writers_waiting_.load() == 0) db->EndBatch();
+  }
+  held_.clear();
+}
+
 void SerialDatabase::AwaitBatch(const Batch& batch) {
   std::unique_lock<std::mutex> done_lock(done_mu_);
   batch_done_.wait(done_lock, [&batch] { return batch.done; });
@@ -482,7 +529,7 @@ SerialDatabase::WriteTransaction::WriteTransaction(SerialDatabase& owner) : owne
   --owner_.writers_waiting_;
   status_ = owner_.JoinBatch();
   if (status_.ok() && owner_.batch_writes_ > 0) {
-    status_ = owner_.db_->Execute("SAVEPOINT convene_write");
+    status_ = owner_.db_->ExecuteOne("SAVEPOINT convene_write");
     savepoint_ = status_.ok();
   }
   open_ = status_.ok();
@@ -519,7 +566,8 @@ absl::Status SerialDatabase::WriteTransaction::Commit() {
     return absl::FailedPreconditionError("storage: commit of a write already committed");
   }
   Database& db = *owner_.db_;
-  const absl::Status released = savepoint_ ? db.Execute("RELEASE convene_write") : absl::OkStatus();
+  const absl::Status released =
+      savepoint_ ? db.ExecuteOne("RELEASE convene_write") : absl::OkStatus();
   open_ = false;
   std::shared_ptr<Batch> batch = owner_.batch_;
   if (!released.ok() || batch == nullptr || sqlite3_get_autocommit(db.db_) != 0) {

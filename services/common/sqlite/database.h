@@ -68,6 +68,8 @@ class Database {
 
   // Runs one or more SQL statements that take no parameters and return no rows.
   absl::Status Execute(absl::string_view sql);
+  // Execute() for one statement run often (COMMIT, SAVEPOINT ...): prepared once, from the cache.
+  absl::Status ExecuteOne(const char* sql);
 
   // Brings the schema up to date. migrations[i] takes PRAGMA user_version from
   // i to i+1; those not yet applied run in order, each in its own transaction
@@ -260,7 +262,11 @@ absl::StatusOr<Page<T>> ReadPage(Statement& stmt, int limit, Read read) {
 //     and DeferredCommits::Then() answers once the batch is committed, so the thread takes the next
 //     call meanwhile. A later write on that thread first waits for the earlier ones, and fails
 //     with their error if their batch was refused.
+//   - A thread that runs many calls one after another (unary.h's serial thread) can keep their
+//     writes in one batch without any thread waiting: while a HeldBatches exists on it, Commit()
+//     leaves the batch open for the thread's next write, and HeldBatches::Flush() commits it.
 class DeferredCommits;
+class HeldBatches;
 
 // What a store may keep in memory for the open batch and write once, just before the batch's
 // COMMIT, instead of once per write (counters many writes change, say). The calls come with the
@@ -337,6 +343,7 @@ class SerialDatabase {
 
  private:
   friend class DeferredCommits;
+  friend class HeldBatches;
 
   // One batch transaction; shared by the writes in it, which wait for `done` or are called back.
   struct Batch {
@@ -362,6 +369,9 @@ class SerialDatabase {
   absl::Status FinishWrite(std::unique_lock<std::mutex>& lock, std::shared_ptr<Batch> batch);
   // Waits, without mu_, until `batch` is done.
   void AwaitBatch(const Batch& batch);
+  // Takes mu_ and commits `batch` if it is still the open one: a batch a HeldBatches kept open
+  // that the same thread now needs committed.
+  void CommitIfOpen(const std::shared_ptr<Batch>& batch);
 
   std::mutex mu_;
   // Guards every Batch's `done` and `status`; taken after mu_, never before it. Writes waiting for
@@ -399,6 +409,33 @@ class DeferredCommits {
 
   std::vector<std::pair<SerialDatabase*, std::shared_ptr<SerialDatabase::Batch>>> batches_;
   DeferredCommits* outer_;
+};
+
+// Keeps the batches of the current thread's writes open from one write to the next, from
+// construction until Flush() or destruction, which commit them (a batch that holds
+// SerialDatabase::kMaxBatchWrites writes is committed at once). For a thread that runs queued
+// calls one after another, under a DeferredCommits per call: writes of calls queued together then
+// share one COMMIT with no thread handing the connection to another. Anything that reads the
+// database meanwhile (LockForRead, on any thread) commits the open batch first, as it always does,
+// so nobody sees a write before it is durable. One per thread at a time.
+class HeldBatches {
+ public:
+  HeldBatches();
+  ~HeldBatches();
+  HeldBatches(const HeldBatches&) = delete;
+  HeldBatches& operator=(const HeldBatches&) = delete;
+
+  // Commits every batch this thread left open (unless another thread's write, waiting for the
+  // connection, will commit it); their writes' callers are answered from here.
+  void Flush();
+
+ private:
+  friend class SerialDatabase;
+  friend class DeferredCommits;
+  // The current thread's, or null.
+  static HeldBatches* Current();
+
+  std::vector<SerialDatabase*> held_;
 };
 
 // Idempotent requests. A writing RPC that carries a client request id stores

@@ -336,6 +336,84 @@ TEST(SerialDatabaseTest, ADeferredWriteIsAnsweredOnlyOnceItsBatchIsCommitted) {
   EXPECT_TRUE(answered);
 }
 
+// One "call" as the serial thread runs it: a write under a DeferredCommits of its own, answered
+// through `answers` once its batch is done.
+absl::Status DeferredWrite(SerialDatabase& serial, const std::string& key,
+                           std::vector<absl::Status>& answers) {
+  DeferredCommits deferred;
+  absl::Status status = WriteOne(serial, key);
+  deferred.Then([&answers, status](const absl::Status& stored) {
+    answers.push_back(status.ok() ? stored : status);
+  });
+  return status;
+}
+
+TEST(SerialDatabaseTest, HeldBatchesKeepOneThreadsWritesInOneBatchUntilFlushed) {
+  const std::string path = convene::testing::MakeTempDir("db") + "/x.db";
+  auto serial = OpenSerial(path);
+  std::unique_ptr<Database> other = OpenFile(path);  // sees only what is committed
+  std::vector<absl::Status> answers;
+  {
+    HeldBatches held;
+    ASSERT_THAT(DeferredWrite(*serial, "a", answers), IsOk());
+    ASSERT_THAT(DeferredWrite(*serial, "b", answers), IsOk());
+    // A failing write is rolled back alone; the batch stays open for the next.
+    EXPECT_THAT(DeferredWrite(*serial, "a", answers),
+                StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("UNIQUE")));
+    ASSERT_THAT(DeferredWrite(*serial, "c", answers), IsOk());
+    EXPECT_EQ(serial->stats().commits, 0);
+    // Nothing committed, so nobody answered; not even the failed write, which read the batch.
+    EXPECT_EQ(Count(*other), 0);
+    EXPECT_TRUE(answers.empty());
+    held.Flush();
+    EXPECT_EQ(serial->stats().commits, 1);
+    EXPECT_EQ(serial->stats().writes, 3);
+    EXPECT_EQ(Count(*other), 3);
+    ASSERT_EQ(answers.size(), 4u);
+    EXPECT_THAT(answers[0], IsOk());
+    EXPECT_THAT(answers[1], IsOk());
+    EXPECT_THAT(answers[2], StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("UNIQUE")));
+    EXPECT_THAT(answers[3], IsOk());
+    // Held again after a flush; the destructor commits too.
+    ASSERT_THAT(DeferredWrite(*serial, "d", answers), IsOk());
+    EXPECT_EQ(answers.size(), 4u);
+  }
+  EXPECT_EQ(answers.size(), 5u);
+  EXPECT_EQ(serial->stats().commits, 2);
+  EXPECT_EQ(Count(*other), 4);
+}
+
+TEST(SerialDatabaseTest, AHeldBatchIsCommittedByAReaderOrByTheSameCallsNextWrite) {
+  const std::string path = convene::testing::MakeTempDir("db") + "/x.db";
+  auto serial = OpenSerial(path);
+  std::unique_ptr<Database> other = OpenFile(path);
+  std::vector<absl::Status> answers;
+  HeldBatches held;
+  ASSERT_THAT(DeferredWrite(*serial, "a", answers), IsOk());
+  // A reader on another thread never sees a write before it is durable: it commits the batch.
+  int64_t read = -1;
+  std::thread reader([&] { read = CountRead(*serial); });
+  reader.join();
+  EXPECT_EQ(read, 1);
+  EXPECT_EQ(Count(*other), 1);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_THAT(answers[0], IsOk());
+  // One call writing twice: its second write needs the first on disk, which only this thread
+  // would commit; it does so instead of waiting for itself.
+  {
+    DeferredCommits deferred;
+    ASSERT_THAT(WriteOne(*serial, "b"), IsOk());
+    ASSERT_THAT(WriteOne(*serial, "c"), IsOk());
+    EXPECT_EQ(Count(*other), 2);  // "b" committed, "c" held
+    bool answered = false;
+    deferred.Then([&](const absl::Status& stored) { answered = stored.ok(); });
+    EXPECT_FALSE(answered);
+    held.Flush();
+    EXPECT_TRUE(answered);
+  }
+  EXPECT_EQ(Count(*other), 3);
+}
+
 // Records the BatchHooks calls, and writes a row of its own before each COMMIT.
 struct RecordingHooks : BatchHooks {
   explicit RecordingHooks(SerialDatabase& serial) : serial(serial) {}

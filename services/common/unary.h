@@ -1,5 +1,5 @@
 // The one shape of a unary callback handler: admit the call (unless the server is draining), run
-// the domain operation on a worker thread, convert its status once, finish.
+// the domain operation off gRPC's threads, convert its status once, finish.
 //
 //   grpc::ServerUnaryReactor* GetEvent(grpc::CallbackServerContext* context,
 //                                      const GetEventRequest* request,
@@ -9,10 +9,12 @@
 //   }
 //
 // Operations block: on SQLite, on calls to other services. gRPC's callback threads (about one per
-// core) must not wait on those, or a handful of slow calls would stall every call of the process;
-// so the operation runs on ServerWorkers() and finishes the call from there. Its writes do not wait
-// for their group commit's fsync (sqlite::DeferredCommits): the call is finished by the thread that
-// commits the batch, once it is on disk, and the worker goes on to the next call. It outlives the
+// core) must not wait on those, or a handful of slow calls would stall every call of the process.
+// Serve runs the operation on ServerWorkers(); ServeLocal, for operations that need only this
+// service's database, on the one serial thread (ServerSerialThread()), where the writes of calls
+// queued together share a batch without the connection passing between threads. Either way the
+// writes do not wait for their group commit's fsync (sqlite::DeferredCommits): the call is finished
+// once its batch is on disk, and the thread goes on to the next call. The operation outlives the
 // handler's frame: it captures by value (the request, response and context pointers stay valid
 // until the call is finished).
 #ifndef CONVENE_SERVICES_COMMON_UNARY_H_

@@ -100,9 +100,9 @@ class AuthServerTest : public ::testing::Test {
     agenda_ = Start("convene-agenda", {reg_flag, lenient[0]});
     grouping_ = Start("convene-grouping", {reg_flag, lenient[0]});
     survey_ = Start("convene-survey", {reg_flag, lenient[0]});
-    aggregation_ = Start("convene-aggregation",
-                         {reg_flag, lenient[0], "--survey_addr=" + survey_->address(),
-                          "--agenda_addr=" + agenda_->address()});
+    aggregation_ =
+        Start("convene-aggregation", {reg_flag, lenient[0], "--survey_addr=" + survey_->address(),
+                                      "--agenda_addr=" + agenda_->address()});
     organiser_all_ = new std::string(CallCredential());
     ASSERT_FALSE(organiser_all_->empty()) << "the harness sets the bootstrap organiser";
   }
@@ -149,8 +149,7 @@ class AuthServerTest : public ::testing::Test {
     request.mutable_event()->set_end_date("2026-11-29");
     request.mutable_event()->set_capacity(1000);
     reg::CreateEventResponse response;
-    Check(stub->CreateEvent(ContextWith(*organiser_all_).get(), request, &response),
-          "CreateEvent");
+    Check(stub->CreateEvent(ContextWith(*organiser_all_).get(), request, &response), "CreateEvent");
     return response.event().id();
   }
 
@@ -218,8 +217,7 @@ class AuthServerTest : public ::testing::Test {
     sv::IssueTokensRequest request;
     request.set_survey_id(survey_id);
     sv::IssueTokensResponse response;
-    Check(stub->IssueTokens(ContextWith(*organiser_all_).get(), request, &response),
-          "IssueTokens");
+    Check(stub->IssueTokens(ContextWith(*organiser_all_).get(), request, &response), "IssueTokens");
     for (const sv::Token& token : response.tokens()) {
       if (token.participant_id() == participant_id) return token.token();
     }
@@ -299,8 +297,8 @@ const std::set<Who> kGroupers = {Who::kOrganiser, Who::kFacilitator};
 const std::set<Who> kSurveyStaff = {Who::kOrganiser, Who::kEvaluator};
 const std::set<Who> kSurveyReaders = {Who::kOrganiser, Who::kEvaluator, Who::kService};
 const std::set<Who> kRespondents = {Who::kOrganiser, Who::kEvaluator, Who::kParticipant};
-const std::set<Who> kSurveyReadersAndRespondents = {Who::kOrganiser, Who::kEvaluator,
-                                                    Who::kService, Who::kParticipant};
+const std::set<Who> kSurveyReadersAndRespondents = {Who::kOrganiser, Who::kEvaluator, Who::kService,
+                                                    Who::kParticipant};
 const std::set<Who> kAggregationUsers = {Who::kOrganiser, Who::kEvaluator};
 
 TEST_F(AuthServerTest, EveryRpcEveryRoleOwnAndOtherEventAndNoCredential) {
@@ -336,7 +334,8 @@ TEST_F(AuthServerTest, EveryRpcEveryRoleOwnAndOtherEventAndNoCredential) {
 
   std::vector<Row> rows = {
       // --- registration
-      {R + "CreateEvent", {},  // organisers for every event only: none of the callers here
+      {R + "CreateEvent",
+       {},  // organisers for every event only: none of the callers here
        [&](C c, F) {
          reg::CreateEventRequest q;
          q.mutable_event()->set_title("New");
@@ -461,7 +460,8 @@ TEST_F(AuthServerTest, EveryRpcEveryRoleOwnAndOtherEventAndNoCredential) {
          authv1::RevokeCredentialResponse r;
          return auth->RevokeCredential(c, q, &r);
        }},
-      {A + "ListVerifiers", {Who::kService},
+      {A + "ListVerifiers",
+       {Who::kService},
        [&](C c, F) {
          authv1::ListVerifiersRequest q;
          authv1::ListVerifiersResponse r;
@@ -592,7 +592,8 @@ TEST_F(AuthServerTest, EveryRpcEveryRoleOwnAndOtherEventAndNoCredential) {
       {S + "CreateSurvey", kSurveyStaff,
        [&](C c, F f) {
          sv::CreateSurveyRequest q;
-         EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(kSurveyJson, q.mutable_survey()).ok());
+         EXPECT_TRUE(
+             google::protobuf::util::JsonStringToMessage(kSurveyJson, q.mutable_survey()).ok());
          q.mutable_survey()->set_event_id(f.event_id);
          sv::CreateSurveyResponse r;
          return survey->CreateSurvey(c, q, &r);
@@ -751,8 +752,8 @@ TEST_F(AuthServerTest, EveryRpcEveryRoleOwnAndOtherEventAndNoCredential) {
     }
   }
 
-  const std::set<std::string> not_about_one_event = {
-      R + "CreateEvent", R + "ListEvents", A + "ListCredentials", A + "ListVerifiers"};
+  const std::set<std::string> not_about_one_event = {R + "CreateEvent", R + "ListEvents",
+                                                     A + "ListCredentials", A + "ListVerifiers"};
   int cells = 0;
   std::map<std::string, int> answers;
   for (const Row& row : rows) {
@@ -807,9 +808,9 @@ TEST_F(AuthServerTest, FacilitatorsAndEvaluatorsSeeNoContactDetails) {
   const std::string event_id = CreateEvent("Contact details");
   const reg::Participant participant = NewParticipant(event_id);
   auto stub = StubOf<reg::RegistrationService>(registration_);
-  for (auto [role, sees] : {std::pair{authv1::ROLE_ORGANISER, true},
-                            std::pair{authv1::ROLE_FACILITATOR, false},
-                            std::pair{authv1::ROLE_EVALUATOR, false}}) {
+  for (auto [role, sees] :
+       {std::pair{authv1::ROLE_ORGANISER, true}, std::pair{authv1::ROLE_FACILITATOR, false},
+        std::pair{authv1::ROLE_EVALUATOR, false}}) {
     const std::string token = NewCredential(role, event_id);
     reg::GetParticipantRequest get;
     get.set_participant_id(participant.id());
@@ -879,6 +880,29 @@ TEST_F(AuthServerTest, RevokedCredentialIsRefusedEverywhereWithinSeconds) {
             << absl::FormatDuration(absl::Now() - revoked_at) << "\n";
 }
 
+// A credential made a moment ago works on the survey service before its next poll of the
+// verifiers, submissions included: they run on the service's serial thread, which must not wait on
+// registration, so the fetch of the new verifier runs on a worker instead.
+TEST_F(AuthServerTest, ANewCredentialWorksAtOnceForASubmission) {
+  const std::string event_id = CreateEvent("New credential");
+  auto surveys = StubOf<sv::SurveyService>(survey_);
+  const std::string token = NewCredential(authv1::ROLE_EVALUATOR, event_id);
+  sv::SubmitResponseRequest request;
+  request.set_survey_id("srv_000000000000");  // no such survey: the answer once authenticated
+  request.set_token("not-a-token");
+  sv::SubmitResponseResponse response;
+  grpc::Status status = surveys->SubmitResponse(ContextWith(token).get(), request, &response);
+  // A refresh may just have run for another call (they are at most two a second); the poller
+  // brings the credential within its second then.
+  const absl::Time give_up = absl::Now() + absl::Seconds(3);
+  while (status.error_code() == grpc::StatusCode::UNAUTHENTICATED && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(100));
+    status = surveys->SubmitResponse(ContextWith(token).get(), request, &response);
+  }
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("srv_000000000000"));
+}
+
 TEST_F(AuthServerTest, FailedAuthenticationsAreRateLimitedPerAddress) {
   // A registration service of its own, with the default limit (10 failures a minute).
   auto process = ServiceProcess::Start("convene-registration", *data_dir_ + "/rate-limited",
@@ -897,9 +921,8 @@ TEST_F(AuthServerTest, FailedAuthenticationsAreRateLimitedPerAddress) {
   EXPECT_EQ(limited.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(limited.error_message(), HasSubstr("too many failed authentications"));
   // While limited, even the right credential waits: guessing gains nothing.
-  EXPECT_EQ(
-      stub->ListEvents(ContextWith(*organiser_all_).get(), request, &response).error_code(),
-      grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(stub->ListEvents(ContextWith(*organiser_all_).get(), request, &response).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
   // Calls without any credential are not guesses: still UNAUTHENTICATED... after the limit too.
   EXPECT_EQ(stub->ListEvents(ContextWith("").get(), request, &response).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/cord.h"
 
@@ -61,21 +62,14 @@ void WorkerPool::Work() {
 
 namespace {
 std::atomic<int> worker_threads{64};
-thread_local bool on_serial_thread = false;
 constexpr char kNeedsWorkerUrl[] = "type.convene.dev/needs-worker";
-}  // namespace
-
-namespace {
-// The answers the serial thread's current round has to give (SerialThread::Work), or null on any
-// other thread.
+// The answers the serial thread's current round has to give (SerialThread::Work); null on every
+// other thread, which is how OnSerialThread() tells.
 thread_local std::vector<std::function<void()>>* serial_answers = nullptr;
 }  // namespace
 
 SerialThread::SerialThread() : answerer_(1) {
-  std::thread([this] {
-    on_serial_thread = true;
-    Work();
-  }).detach();
+  std::thread([this] { Work(); }).detach();
 }
 
 void SerialThread::Run(std::function<void()> task) {
@@ -141,7 +135,7 @@ SerialThread& ServerSerialThread() {
   return *thread;
 }
 
-bool OnSerialThread() { return on_serial_thread; }
+bool OnSerialThread() { return serial_answers != nullptr; }
 
 absl::Status NeedsWorker() {
   absl::Status status(absl::StatusCode::kUnavailable,
